@@ -1,0 +1,1 @@
+"""Versioned rule and word data (see dictionaries/README.md)."""

@@ -1,0 +1,86 @@
+"""Extraction: bytes of a page or attachment → :class:`~scanner.document.Document`.
+
+:func:`extract` sniffs the format (magic bytes first, then Content-Type, then the
+file name) and calls the extractor registered for that media type.  Extractors
+are imported only when their format is met, so a text check does not pay for
+PDF or OCR libraries.  Each extractor raises an :class:`~scanner.errors.ExtractionError`
+subclass for a file it cannot read; a scan records it for that attachment and
+goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scanner.document import Document
+from scanner.errors import InputError, LimitExceeded, UnsupportedFormat
+from scanner.extract.sniff import sniff_media_type
+
+__all__ = ["ExtractOptions", "Extractor", "extract", "extract_path", "register_extractor", "extractor_for",
+           "sniff_media_type", "SUPPORTED_SUFFIXES"]
+
+
+@dataclass(slots=True)
+class ExtractOptions:
+    """Limits and hints for one extraction."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    max_seconds: float = 120.0
+    ocr: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict)  # HTTP response headers, if fetched
+
+
+Extractor = Callable[[bytes, str, ExtractOptions], Document]
+
+# media type → "module:function"; filled by the format modules' authors.
+_EXTRACTORS: dict[str, str | Extractor] = {
+    "text/plain": "scanner.extract.text:extract_text",
+    "text/html": "scanner.extract.html:extract_html",
+}
+
+SUPPORTED_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml"}
+
+
+def register_extractor(media_type: str, extractor: str | Extractor, suffixes: tuple[str, ...] = ()) -> None:
+    _EXTRACTORS[media_type] = extractor
+    SUPPORTED_SUFFIXES.update(suffixes)
+
+
+def extractor_for(media_type: str) -> Extractor:
+    target = _EXTRACTORS.get(media_type)
+    if target is None:
+        raise UnsupportedFormat(f"no extractor for {media_type}")
+    if isinstance(target, str):
+        module, _, func = target.partition(":")
+        target = getattr(importlib.import_module(module), func)
+        _EXTRACTORS[media_type] = target
+    return target
+
+
+def extract(data: bytes, source: str = "-", *, filename: str | None = None, content_type: str | None = None,
+            options: ExtractOptions | None = None) -> Document:
+    """Extract one document from ``data``; ``source`` is its path or URL (used in results)."""
+    options = options or ExtractOptions()
+    if len(data) > options.max_bytes:
+        raise LimitExceeded(f"{len(data)} bytes is over the {options.max_bytes}-byte limit")
+    media_type = sniff_media_type(data, filename=filename or source, content_type=content_type)
+    doc = extractor_for(media_type)(data, source, options)
+    doc.source = source
+    return doc
+
+
+def extract_path(path: str | Path, options: ExtractOptions | None = None) -> Document:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory")
+    options = options or ExtractOptions()
+    size = p.stat().st_size
+    if size > options.max_bytes:
+        raise LimitExceeded(f"{path}: {size} bytes is over the {options.max_bytes}-byte limit")
+    return extract(p.read_bytes(), str(path), filename=p.name, options=options)

@@ -1,0 +1,61 @@
+"""Per-site configuration: which detectors run, with which options, and the site's own names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanner.findings import Severity
+
+
+@dataclass(slots=True)
+class SiteConfig:
+    """How one site is checked.
+
+    ``detectors`` maps a detector name to its options; ``{"enabled": false}``
+    switches it off.  ``own_names`` are the site's organisation names (protected
+    against near-miss misspellings and never reported as typos); ``allow`` are
+    site-specific allow-list phrases.  ``block_at``/``review_at`` set the verdict
+    thresholds.
+    """
+
+    id: str = "default"
+    name: str = ""
+    base_url: str | None = None
+    detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    own_names: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    mask_profile: str = "default"
+    block_at: Severity = Severity.HIGH
+    review_at: Severity = Severity.LOW
+
+    def enabled(self, detector: str) -> bool:
+        return bool(self.detectors.get(detector, {}).get("enabled", True))
+
+    def options(self, detector: str) -> dict[str, Any]:
+        opts = {k: v for k, v in self.detectors.get(detector, {}).items() if k != "enabled"}
+        opts.setdefault("own_names", list(self.own_names))
+        opts.setdefault("allow", list(self.allow))
+        opts.setdefault("mask_profile", self.mask_profile)
+        return opts
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SiteConfig":
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown site setting(s): {', '.join(sorted(unknown))}")
+        kw = dict(data)
+        for key in ("block_at", "review_at"):
+            if key in kw:
+                kw[key] = Severity.parse(kw[key])
+        return cls(**kw)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SiteConfig":
+        import yaml
+
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_dict(yaml.safe_load(fh) or {})

@@ -1,0 +1,1 @@
+"""dramatiq actors: fetch → extract → detect → record → tickets."""
