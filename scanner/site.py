@@ -30,6 +30,28 @@ class SiteConfig:
     mask_profile: str = "default"
     block_at: Severity = Severity.HIGH
     review_at: Severity = Severity.LOW
+    # 栏目责任清单: [{"prefix": "/xxgk/", "name": "信息公开", "unit": "区政府办", "contacts": [...]}]
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    default_unit: str | None = None
+    # Explicitly allow fetching loopback/private addresses for this site (tests, intranet sites).
+    allow_private_network: bool = False
+
+    def column_for(self, url: str) -> dict[str, Any] | None:
+        """The column whose URL prefix (a path, or a full URL) is the longest match for ``url``."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(url).path or "/"
+        best: dict[str, Any] | None = None
+        for col in self.columns:
+            prefix = str(col.get("prefix", ""))
+            target = url if "://" in prefix else path
+            if target.startswith(prefix) and (best is None or len(prefix) > len(str(best.get("prefix", "")))):
+                best = col
+        return best
+
+    def unit_for(self, url: str) -> str | None:
+        col = self.column_for(url)
+        return (col or {}).get("unit") or self.default_unit
 
     def enabled(self, detector: str) -> bool:
         return bool(self.detectors.get(detector, {}).get("enabled", True))

@@ -49,8 +49,25 @@ class DetectorRegistry:
         self._classes.pop(name, None)
 
     def names(self) -> list[str]:
-        """Every registered name, built-in order first (as declared), then the rest sorted."""
-        seen = dict.fromkeys(self._eps())
+        """Every registered name, built-in order first (as declared), then the rest sorted.
+
+        An entry point whose module is not importable (a plugin half-uninstalled) is
+        left out with a warning rather than breaking every check.
+        """
+        import importlib.util
+        import warnings
+
+        present = []
+        for name, ep in self._eps().items():
+            try:
+                found = importlib.util.find_spec(ep.module) is not None
+            except (ImportError, ValueError):
+                found = False
+            if found:
+                present.append(name)
+            else:
+                warnings.warn(f"detector {name!r}: module {ep.module} not found; skipped", RuntimeWarning)
+        seen = dict.fromkeys(present)
         seen.update(dict.fromkeys(sorted(self._classes)))
         return list(seen)
 
