@@ -1,0 +1,109 @@
+"""Engine and session set-up, and migrations run programmatically (no alembic.ini needed).
+
+``database_url()`` is ``--db`` or ``CUOMIN_DB`` or ``sqlite:///cuomin.db``; a
+PostgreSQL URL (``postgresql://…`` is rewritten to the psycopg 3 driver) is used
+in production.  ``open_db(url)`` creates the engine, upgrades the schema to the
+latest migration and returns a :class:`Database` (engine + session factory).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+DEFAULT_URL = "sqlite:///cuomin.db"
+
+
+def database_url(url: str | None = None) -> str:
+    url = url or os.environ.get("CUOMIN_DB") or DEFAULT_URL
+    if "://" not in url:  # a bare path means a SQLite file
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str | None = None, **kw) -> Engine:
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        kw.setdefault("connect_args", {"timeout": 60, "check_same_thread": False})
+        engine = create_engine(url, **kw)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # several worker processes share one file
+            cur = dbapi_conn.cursor()
+            if ":memory:" not in url:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+        return engine
+    kw.setdefault("pool_pre_ping", True)
+    kw.setdefault("pool_size", 5)
+    return create_engine(url, **kw)
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` with Alembic, using this package's migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self.sessions() as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_cache: dict[str, Database] = {}
+_cache_lock = threading.Lock()
+
+
+def open_db(url: str | None = None, *, upgrade: bool = True, cached: bool = True) -> Database:
+    """The database at ``url``, migrated to the latest schema (once per process and URL)."""
+    url = database_url(url)
+    with _cache_lock:
+        if cached and url in _cache:
+            return _cache[url]
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+        if cached:
+            _cache[url] = db
+        return db
+
+
+def forget(url: str | None = None) -> None:
+    """Drop cached engines (after a fork, or in tests)."""
+    with _cache_lock:
+        for key in [database_url(url)] if url else list(_cache):
+            db = _cache.pop(key, None)
+            if db:
+                db.dispose()
