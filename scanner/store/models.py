@@ -133,7 +133,9 @@ class Page(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))  # of the normalised text / raw bytes
     checked_hash: Mapped[str | None] = mapped_column(String(64))  # content hash the findings belong to
     checked_ruleset: Mapped[str | None] = mapped_column(String(40))
-    last_scan_id: Mapped[int | None] = mapped_column(Integer)
+    last_scan_id: Mapped[int | None] = mapped_column(Integer)  # scan that claimed it (crawl de-duplication)
+    done_scan_id: Mapped[int | None] = mapped_column(Integer)  # scan that finished it (counted once)
+    links: Mapped[list[Any]] = mapped_column(JSON, default=list)  # in-scope links, to crawl on past a 304
     fetched_at: Mapped[datetime | None] = mapped_column(Stamp)
     checked_at: Mapped[datetime | None] = mapped_column(Stamp)
     error: Mapped[str | None] = mapped_column(Text)

@@ -131,6 +131,8 @@ def upgrade() -> None:
     sa.Column('checked_hash', sa.String(length=64), nullable=True),
     sa.Column('checked_ruleset', sa.String(length=40), nullable=True),
     sa.Column('last_scan_id', sa.Integer(), nullable=True),
+    sa.Column('done_scan_id', sa.Integer(), nullable=True),
+    sa.Column('links', sa.JSON(), nullable=False),
     sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
