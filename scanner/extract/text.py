@@ -1,13 +1,56 @@
-"""Plain text: decoded (BOM, UTF-8, then GB18030), one segment per line."""
+"""Plain text: decoded (BOM, UTF-8, then GB18030), one segment per line.
+
+:func:`decode_text` is also the last step of HTML charset detection.
+"""
 
 from __future__ import annotations
 
 from scanner.document import Document
 from scanner.errors import CorruptFile
 
+# Labels decoded as GB18030: it is a superset of GB2312 and GBK, and pages labelled
+# gb2312 routinely hold characters outside it (镕, 堃, 喆 ...).
+GB_LABELS = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "euc-cn",
+             "csgb2312", "chinese", "iso-ir-58", "gb18030", "hz-gb-2312"}
+
+
+def canonical_encoding(label: str | None) -> str | None:
+    """A Python codec name for a charset label, with the GB family mapped to gb18030; None if unknown."""
+    import codecs
+
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in GB_LABELS or label.replace("-", "") in ("gb2312", "gbk", "gb18030"):
+        return "gb18030"
+    if label in ("big5", "big5-hkscs", "x-x-big5"):
+        return "big5hkscs"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "gb18030" if name in ("gb2312", "gbk") else name
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text in any encoding (NULs, many control bytes)."""
+    head = data[:8192]
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 has NULs by design
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    return controls > len(head) * 0.05
+
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding) for bytes of unknown Chinese text."""
+    """(text, encoding) for bytes of unknown Chinese text.
+
+    BOM, then strict UTF-8, then strict GB18030, then UTF-8 with a few bad bytes
+    replaced (U+FFFD), then charset detection.
+    """
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace"), enc
@@ -19,16 +62,23 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
+    # A few invalid byte sequences in otherwise good text: keep the text, mark the bytes with U+FFFD.
+    candidates = [(data.decode(enc, errors="replace"), enc) for enc in ("utf-8", "gb18030")]
+    text, enc = min(candidates, key=lambda c: c[0].count("\ufffd"))
+    if text.count("\ufffd") <= max(8, len(text) // 50):
+        return text, enc
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
-    if best is None:
-        raise CorruptFile("not text: no character encoding fits these bytes")
-    enc = "gb18030" if best.encoding in ("gb2312", "gbk", "gb18030") else best.encoding
-    return data.decode(enc, errors="replace"), enc
+    if best is not None:
+        enc = canonical_encoding(best.encoding) or "utf-8"
+        return data.decode(enc, errors="replace"), enc
+    raise CorruptFile("not text: no character encoding fits these bytes")
 
 
 def extract_text(data: bytes, source: str, options: object) -> Document:
+    if looks_binary(data):
+        raise CorruptFile("binary data, not text")
     text, encoding = decode_text(data)
     if "\x00" in text[:4096]:
         raise CorruptFile("binary data, not text")
