@@ -135,6 +135,7 @@ class Page(Base):
     checked_ruleset: Mapped[str | None] = mapped_column(String(40))
     last_scan_id: Mapped[int | None] = mapped_column(Integer)  # scan that claimed it (crawl de-duplication)
     done_scan_id: Mapped[int | None] = mapped_column(Integer)  # scan that finished it (counted once)
+    found_on_id: Mapped[int | None] = mapped_column(Integer)  # page that linked to it in the claiming scan
     links: Mapped[list[Any]] = mapped_column(JSON, default=list)  # in-scope links, to crawl on past a 304
     fetched_at: Mapped[datetime | None] = mapped_column(Stamp)
     checked_at: Mapped[datetime | None] = mapped_column(Stamp)

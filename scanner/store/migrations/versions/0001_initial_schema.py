@@ -132,6 +132,7 @@ def upgrade() -> None:
     sa.Column('checked_ruleset', sa.String(length=40), nullable=True),
     sa.Column('last_scan_id', sa.Integer(), nullable=True),
     sa.Column('done_scan_id', sa.Integer(), nullable=True),
+    sa.Column('found_on_id', sa.Integer(), nullable=True),
     sa.Column('links', sa.JSON(), nullable=False),
     sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),

@@ -1,0 +1,99 @@
+"""Record what a check of one page found: finding rows (masked), resolved rows, tickets, alerts.
+
+``record_page`` is idempotent: finding rows are upserted on (page, fingerprint),
+tickets inserted on (site, fingerprint), and the page's checked hash/ruleset set,
+so a redelivered record message changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from scanner.findings import Severity
+from scanner.store.models import FindingRow, Page, Scan, SiteColumn, utcnow
+from scanner.store.upsert import upsert
+
+FIELDS = ("detector", "rule", "category", "keyword", "excerpt", "excerpt_start", "suggestion", "location",
+          "explanation", "confidence", "start", "end", "template", "hidden")
+
+
+def unit_for(session: Session, site_id: int, url: str, default_unit_id: int | None) -> tuple[int | None, str | None]:
+    """(unit id, column name) of the longest 栏目 prefix matching ``url``."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path or "/"
+    best = None
+    for col in session.execute(select(SiteColumn).where(SiteColumn.site_id == site_id)).scalars():
+        target = url if "://" in col.prefix else path
+        if target.startswith(col.prefix) and (best is None or len(col.prefix) > len(best.prefix)):
+            best = col
+    if best is None:
+        return default_unit_id, None
+    return best.unit_id or default_unit_id, best.name
+
+
+def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | None, findings: Sequence[dict],
+                ruleset: str, content_hash: str | None, detectors: Iterable[str] | None = None,
+                default_unit_id: int | None = None) -> list[tuple[int, bool]]:
+    """Store ``findings`` (``Finding.to_dict()`` shapes, already masked) for one page.
+
+    Rows of this page not in ``findings`` are marked resolved — only those of
+    ``detectors`` when given (the link checks resolve their own rows).
+    Returns (ticket id, created) per distinct fingerprint.
+    """
+    from scanner.tickets.service import open_for_finding
+
+    page = session.get(Page, page_id)
+    now = utcnow()
+    grouped: dict[str, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    for f in findings:
+        fp = f["fingerprint"]
+        counts[fp] = counts.get(fp, 0) + 1
+        grouped.setdefault(fp, f)
+    seen_ids = []
+    out: list[tuple[int, bool]] = []
+    unit_id, _ = unit_for(session, site_id, page.url, default_unit_id)
+    for fp, f in grouped.items():
+        values = {k: f.get(k) for k in FIELDS if k in f}
+        values.update(site_id=site_id, page_id=page_id, fingerprint=fp, scan_id=scan_id,
+                      severity=int(Severity.parse(f["severity"])), ruleset=ruleset, occurrences=counts[fp],
+                      last_seen=now, resolved_at=None)
+        values["location"] = values.get("location") or {}
+        values["explanation"] = values.get("explanation") or {}
+        values["suggestion"] = values.get("suggestion")
+        row_id = upsert(session, FindingRow, {**values, "first_scan_id": scan_id, "first_seen": now},
+                        ["page_id", "fingerprint"], update=[k for k in values if k not in ("page_id", "fingerprint")])
+        seen_ids.append(row_id)
+        row = session.get(FindingRow, row_id)
+        ticket_unit = default_unit_id if row.template else unit_id
+        ticket, created = open_for_finding(session, row, page.url, ticket_unit, now=now)
+        if row.ticket_id != ticket.id:
+            row.ticket_id = ticket.id
+        out.append((ticket.id, created))
+    stale = update(FindingRow).where(FindingRow.page_id == page_id, FindingRow.resolved_at.is_(None))
+    if seen_ids:
+        stale = stale.where(FindingRow.id.not_in(seen_ids))
+    if detectors is not None:
+        stale = stale.where(FindingRow.detector.in_(list(detectors)))
+    session.execute(stale.values(resolved_at=now))
+    if content_hash is not None:
+        page.checked_hash, page.checked_ruleset, page.checked_at = content_hash, ruleset, now
+    return out
+
+
+def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: str) -> bool:
+    """Count the page once for its scan (``checked``, ``unchanged`` or ``error``); False if already counted."""
+    if scan_id is None:
+        return False
+    done = session.execute(update(Page).where(Page.id == page_id).where(
+        (Page.done_scan_id.is_(None)) | (Page.done_scan_id != scan_id)).values(done_scan_id=scan_id)).rowcount
+    if not done:
+        return False
+    column = {"checked": Scan.pages_checked, "unchanged": Scan.pages_unchanged, "error": Scan.errors}[outcome]
+    session.execute(update(Scan).where(Scan.id == scan_id).values({column.key: column + 1}))
+    return True
