@@ -92,7 +92,7 @@ def _is_cjk(ch: str) -> bool:
 class _Frame:
     __slots__ = ("tag", "el_id", "classes", "parent", "depth", "nth", "same", "_selector", "start", "hidden",
                  "vis_hidden", "template", "role", "color", "font_px", "bold", "align", "pre", "cell", "table",
-                 "link", "block")
+                 "link", "block", "main")
 
     def __init__(self, tag, el_id, classes, parent, nth, same):
         self.tag = tag
@@ -109,10 +109,12 @@ class _Frame:
             self.role, self.color, self.font_px = parent.role, parent.color, parent.font_px
             self.bold, self.align, self.pre = parent.bold, parent.align, parent.pre
             self.cell, self.table, self.link, self.block = parent.cell, parent.table, parent.link, parent.block
+            self.main = parent.main
         else:
             self.hidden = self.vis_hidden = self.template = self.bold = self.pre = False
             self.role, self.color, self.font_px, self.align = "body", None, 16.0, None
             self.cell = self.table = self.link = self.block = None
+            self.main = False
 
 
 def _selector(frame: _Frame, ids: dict[str, int]) -> str:
@@ -273,6 +275,8 @@ class _Extractor:
         self._look(frame, tag, attrs, style)
         if not frame.template and self._is_template(tag, attrs, el_id, classes, parent):
             frame.template = True
+        if tag in ("main", "article") or (attrs.get("role") or "").lower() == "main":
+            frame.main = True
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             frame.role = "heading"
         elif tag in ("a", "area"):
@@ -428,7 +432,7 @@ class _Extractor:
     def _is_template(self, tag, attrs, el_id, classes, parent) -> bool:
         if tag in ("body", "html", "main", "article"):
             return False
-        if parent is not None and parent.role == "main":
+        if parent is not None and parent.main:
             return False
         if tag in TEMPLATE_TAGS or (attrs.get("role") or "").lower() in TEMPLATE_ROLES:
             return True
