@@ -40,9 +40,29 @@ Extractor = Callable[[bytes, str, ExtractOptions], Document]
 _EXTRACTORS: dict[str, str | Extractor] = {
     "text/plain": "scanner.extract.text:extract_text",
     "text/html": "scanner.extract.html:extract_html",
+    # attachments (issue 7)
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "scanner.extract.docx:extract_docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "scanner.extract.xlsx:extract_xlsx",
+    "application/vnd.ms-excel": "scanner.extract.xlsx:extract_xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": "scanner.extract.xlsx:extract_xlsx",
+    "application/pdf": "scanner.extract.pdf:extract_pdf",
+    "application/msword": "scanner.extract.office:extract_office",
+    "application/vnd.ms-works": "scanner.extract.office:extract_office",
+    "application/vnd.ms-powerpoint": "scanner.extract.office:extract_office",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "scanner.extract.office:extract_office",
+    "application/vnd.oasis.opendocument.text": "scanner.extract.office:extract_office",
+    "application/vnd.oasis.opendocument": "scanner.extract.office:extract_office",
+    "image/png": "scanner.extract.image:extract_image",
+    "image/jpeg": "scanner.extract.image:extract_image",
+    "image/gif": "scanner.extract.image:extract_image",
+    "image/bmp": "scanner.extract.image:extract_image",
+    "image/tiff": "scanner.extract.image:extract_image",
+    "image/webp": "scanner.extract.image:extract_image",
 }
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml"}
+SUPPORTED_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml",
+                      ".pdf", ".docx", ".doc", ".wps", ".xlsx", ".xlsm", ".xls", ".et", ".ods", ".odt", ".pptx",
+                      ".ppt", ".dps", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
 
 def register_extractor(media_type: str, extractor: str | Extractor, suffixes: tuple[str, ...] = ()) -> None:

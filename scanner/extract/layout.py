@@ -59,8 +59,10 @@ class Rule:
 class ImageBox:
     bbox: tuple[float, float, float, float] | None  # mm
     red_fraction: float | None = None  # share of red pixels, when measured
-    kind: str = "image"  # image, inline, floating
+    kind: str = "image"  # image, inline, floating, shape (a drawn ellipse), blob (a red region of a raster)
     order: int = 0
+    ring_coverage: float | None = None  # share of the red region's outer rim that is red (round seals ≈ 1)
+    color: RGB | None = None  # outline/fill colour of a drawn shape
 
 
 @dataclass(slots=True)
