@@ -121,6 +121,8 @@ _DELETE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 )
+# Whitespace that folds (tab, newline, CR, form feed, vertical tab, NEL, no-break and typographic spaces).
+_WS = " \t\n\r\x0b\x0c\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Full-width punctuation that is correct in Chinese text and stays as it is.
 _KEEP = {chr(c) for r in ((0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40), (0xFF5B, 0xFF65))
          for c in range(r[0], r[1] + 1)} | set("…‥")
@@ -186,11 +188,16 @@ def _traditional_to_simplified() -> dict[str, str]:
     return table
 
 
+_WS_RE = re.compile(f"[{_WS}]")
+
+
 @functools.lru_cache(maxsize=1)
 def _special_re() -> re.Pattern[str]:
     _, expand = char_table()
     expanders = "".join(re.escape(c) for c in sorted(expand))
-    return re.compile(rf"\s+|[{_DELETE}]" + (f"|[{expanders}]" if expanders else ""))
+    # A whitespace run (with any deletable characters inside it) folds to one separator.  Python's
+    # \s also matches the C0 separators \x1c-\x1f, which are deleted instead, so list whitespace here.
+    return re.compile(rf"[{_WS}](?:[{_WS}]|[{_DELETE}])*|[{_DELETE}]" + (f"|[{expanders}]" if expanders else ""))
 
 
 def normalize(text: str) -> MappedText:
@@ -210,7 +217,7 @@ def normalize(text: str) -> MappedText:
         s, e = m.span()
         builder.same(translated[pos:s], pos)
         token = m.group()
-        if token[0].isspace():
+        if _WS_RE.match(token):
             folded = "\n" if ("\n" in token or "\r" in token) else " "
             if token == folded:
                 builder.same(folded, s)
