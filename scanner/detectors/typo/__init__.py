@@ -1,0 +1,115 @@
+"""The typo detector (错别字): four layers, each a family of rules with its own ids.
+
+1. ``typo.confusable.*`` — government-writing confusables with context (dictionaries/typo/confusables.yaml)
+2. ``typo.char.sound`` / ``typo.char.shape`` — wrong characters, candidates from pinyin and shape
+   confusion sets, confirmed by a word 3-gram language model (:mod:`.chars`)
+3. ``typo.format.docnum``, ``typo.punct.*``, ``typo.dup.word``, ``typo.date.*`` — formal checks (:mod:`.formal`)
+4. protection: 《》 titles, quotations, names, the site's own names are never "corrected" by layer 2
+   (:mod:`.protect`)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from scanner.detectors.base import Detector
+from scanner.detectors.typo import confusables, formal
+from scanner.detectors.typo.chars import CharParams, check_clause
+from scanner.detectors.typo.common import finding
+from scanner.detectors.typo.protect import protected_offsets
+from scanner.findings import Finding, Severity
+from scanner.nlp import confusion, lm
+from scanner.nlp.lexicon import jieba_dict_path, lexicon
+from scanner.nlp.segment import words
+from scanner.nlp.sentences import clauses
+
+__all__ = ["TypoDetector", "CharParams", "check_clause"]
+
+LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
+
+
+class TypoDetector(Detector):
+    name = "typo"
+    version = "1"
+    default_config = {
+        "layers": list(LAYERS),
+        # The two tuned thresholds of the character layer (log10 LM gain); see docs/benchmarks.md.
+        "margin_sound": CharParams().margin_sound,
+        "margin_shape": CharParams().margin_shape,
+        "min_word_freq": CharParams().min_word_freq,
+        "own_names": [],
+        "allow": [],
+    }
+
+    def __init__(self, config=None):
+        super().__init__(config)
+        self.rules = confusables.load()
+        self.params = CharParams(float(self.config["margin_sound"]), float(self.config["margin_shape"]),
+                                 int(self.config["min_word_freq"]))
+        self.layers = set(self.config.get("layers") or LAYERS)
+        self.allow = set(self.config.get("allow") or [])
+
+    def ruleset_parts(self) -> Iterable[tuple[str, bytes]]:
+        yield from super().ruleset_parts()
+        yield "typo:lm", lm.describe().encode()
+        yield "typo:jieba-dict", jieba_dict_path().read_bytes()[:0] + str(jieba_dict_path().stat().st_size).encode()
+
+    def detect(self, analysis) -> Iterator[Finding]:
+        for f in self._detect(analysis):
+            if f.keyword in self.allow:
+                continue
+            yield f
+
+    def _detect(self, analysis) -> Iterator[Finding]:
+        text = analysis.norm.text
+        layers = self.layers
+        if "confusable" in layers:
+            for rule, s, e, suggestion, source in confusables.scan(text, self.rules):
+                yield finding(analysis, rule.id, s, e, suggestion=suggestion, severity=rule.severity,
+                              sentence=rule.why, entry=f"{text[s:e]} → {suggestion}（{source}）", confidence=0.95)
+        if "char" in layers:
+            yield from self._chars(analysis, text)
+        original = analysis.text
+        if "format" in layers:
+            for hit in formal.docnum(original):
+                yield self._formal(analysis, hit)
+        if "punct" in layers:
+            for hit in formal.punctuation(original):
+                yield self._formal(analysis, hit)
+        if "date" in layers:
+            for hit in formal.dates(original):
+                yield self._formal(analysis, hit)
+        if "dup" in layers:
+            for hit in formal.duplicates(text, words(analysis), lexicon().freq):
+                yield finding(analysis, hit.rule, hit.start, hit.end, suggestion=hit.suggestion,
+                              sentence=hit.sentence, severity=hit.severity, details=hit.details, confidence=0.8)
+
+    @staticmethod
+    def _formal(analysis, hit: formal.Hit) -> Finding:
+        return finding(analysis, hit.rule, hit.start, hit.end, suggestion=hit.suggestion, sentence=hit.sentence,
+                       severity=hit.severity, validator=hit.validator, details=hit.details, normalized=False,
+                       confidence=0.95)
+
+    def _chars(self, analysis, text: str) -> Iterator[Finding]:
+        own = list(self.config.get("own_names") or [])
+        protected = protected_offsets(text, own)
+        for s, e in clauses(analysis):
+            if e - s < 2:
+                continue
+            for hit in check_clause(text[s:e], protected, self.params, base=s):
+                pos = s + hit.pos
+                shape = hit.relation == "shape"
+                rule = "typo.char.shape" if shape else "typo.char.sound"
+                word_start = s + hit.word_start
+                context = text[word_start:word_start + len(hit.word)]
+                yield finding(
+                    analysis, rule, pos, pos + 1, suggestion=hit.cand, severity=Severity.LOW,
+                    sentence=("疑似形近字错误" if shape else "疑似音近字错误") +
+                    f"：“{context}”不成词，改“{hit.orig}”为“{hit.cand}”得常用词“{hit.word}”，语言模型得分明显提高。",
+                    entry=f"{hit.orig} → {hit.cand}（{'形近' if shape else '音近'}，{hit.relation}）",
+                    context=[hit.word],
+                    scores={"lm_gain_log10": round(hit.gain, 3), "word_freq": float(hit.word_freq),
+                            "margin": self.params.margin_shape if shape else self.params.margin_sound},
+                    confidence=min(0.99, 0.6 + hit.gain / 20),
+                    details={"lm": lm.describe(), "pinyin": sorted(confusion.syllables(hit.orig))},
+                )

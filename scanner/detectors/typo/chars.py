@@ -1,0 +1,108 @@
+"""Layer 2: wrong characters by similar sound or shape, confirmed by the language model.
+
+For each clause (text between punctuation marks):
+
+1. segment it (jieba's dictionary, no HMM); a typo usually leaves single-character
+   tokens where a word should be (发展大数局产业 → 大数/局);
+2. for each single Han character not inside a protected span, ask the lexicon's
+   wildcard index which characters would complete a dictionary word of 2–4
+   characters with its neighbours, and keep those in the character's sound/shape
+   confusion set (局 → 据 makes 数据);
+3. the original span must not itself be a word, and the new word must be common;
+4. the clause is re-segmented with the replacement and scored with the word
+   3-gram model; the best candidate is reported when it beats the original by a
+   margin (log10 units), the margin being larger for look-alike (shape) candidates,
+   which are less often real errors than homophones.
+
+The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scanner.nlp import confusion, lm
+from scanner.nlp.lexicon import lexicon
+from scanner.nlp.segment import segment
+
+
+@dataclass(frozen=True, slots=True)
+class CharParams:
+    margin_sound: float = 4.5  # LM log10 gain a homophone replacement must bring
+    margin_shape: float = 5.0  # ... a look-alike one
+    min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
+    max_orig_freq: int = 0  # the original span may not be a word more frequent than this
+
+
+@dataclass(frozen=True, slots=True)
+class CharHit:
+    pos: int  # offset in the clause
+    orig: str
+    cand: str
+    word: str  # the dictionary word the replacement forms
+    word_start: int
+    relation: str  # sound / near-sound / shape
+    gain: float  # LM log10 gain
+    word_freq: int
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
+                 params: CharParams = CharParams(), base: int = 0) -> list[CharHit]:
+    """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip."""
+    lex = lexicon()
+    toks = segment(text)
+    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
+    if not singles:
+        return []
+    n = len(text)
+    proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
+    for i in singles:
+        if base + i in protected:
+            continue
+        conf = confusion.candidates(text[i])
+        if not conf:
+            continue
+        for a in range(max(0, i - 3), i + 1):
+            for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
+                if any(not _is_han(ch) for ch in text[a:b]):
+                    continue
+                orig = text[a:b]
+                if lex.freq.get(orig, 0) > params.max_orig_freq or lm.in_vocab(orig):
+                    continue
+                for c in lex.completions(text[a:i], text[i + 1:b]):
+                    rel = conf.get(c)
+                    if rel is None:
+                        continue
+                    word = text[a:i] + c + text[i + 1:b]
+                    f = lex.freq.get(word, 0)
+                    if f < params.min_word_freq:
+                        continue
+                    key = (i, c)
+                    if key not in proposals or len(word) > len(proposals[key][0]):
+                        proposals[key] = (word, a, rel, f)
+    if not proposals:
+        return []
+    base_score = lm.score([t.word for t in toks])
+    best: dict[int, CharHit] = {}
+    for (i, c), (word, a, rel, f) in proposals.items():
+        new = text[:i] + c + text[i + 1:]
+        new_toks = segment(new)
+        if not any(t.start <= i < t.end and t.end - t.start >= 2 for t in new_toks):
+            continue
+        gain = lm.score([t.word for t in new_toks]) - base_score
+        margin = params.margin_shape if rel == "shape" else params.margin_sound
+        if gain < margin:
+            continue
+        hit = CharHit(i, text[i], c, word, a, rel, gain, f)
+        if i not in best or gain > best[i].gain:
+            best[i] = hit
+    # Two hits a character or two apart compete for one error: keep the stronger.
+    kept: list[CharHit] = []
+    for hit in sorted(best.values(), key=lambda h: -h.gain):
+        if all(abs(hit.pos - k.pos) > 1 for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.pos)

@@ -1,0 +1,66 @@
+"""Layer 4: spans the character layer never touches.
+
+Titles inside 《》, quotations (“”「」), the site's own names, person names
+(a common surname followed by one or two characters next to a title word or
+同志), and anything not Han (numbers, codes, English) — the character layer only
+looks at Han characters anyway.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+SURNAMES = Path(__file__).resolve().parents[3] / "dictionaries" / "common" / "surnames.tsv"
+_QUOTED = re.compile(r"《[^《》\n]{1,80}》|“[^“”\n]{1,60}”|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』|\"[^\"\n]{1,60}\"")
+_TITLES = ("同志|书记|主任|局长|处长|科长|县长|市长|省长|部长|厅长|镇长|乡长|村长|主席|委员|组长|队长|所长|院长|校长"
+           "|经理|董事长|总经理|秘书长|副|负责人|代表|先生|女士|教授|医生|干部|同学|老师|警官|法官|检察官")
+_NAME_AFTER = re.compile(rf"(?={_TITLES})")
+
+
+@functools.lru_cache(maxsize=1)
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-character surnames, compound surnames) from dictionaries/common/surnames.tsv."""
+    single: set[str] = set()
+    compound: set[str] = set()
+    if SURNAMES.exists():
+        for line in SURNAMES.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#") or line.startswith("surname\t"):
+                continue
+            name = line.split("\t")[0].strip()
+            (single if len(name) == 1 else compound).add(name)
+    return frozenset(single), frozenset(compound)
+
+
+def protected_offsets(text: str, own_names: list[str] | tuple[str, ...] = ()) -> set[int]:
+    """Offsets of ``text`` (normalised) inside protected spans."""
+    out: set[int] = set()
+    for m in _QUOTED.finditer(text):
+        out.update(range(m.start(), m.end()))
+    for name in own_names:
+        if not name:
+            continue
+        start = text.find(name)
+        while start >= 0:
+            out.update(range(start, start + len(name)))
+            start = text.find(name, start + 1)
+    single, compound = surnames()
+    # Names before a title word: 主任高雨 / 高雨同志 / 高雨（副主任）.
+    for m in re.finditer(rf"(?:{_TITLES})", text):
+        e = m.start()
+        for length in (3, 2):
+            s = e - length
+            if s < 0:
+                continue
+            cand = text[s:e]
+            if cand[0] in single or cand[:2] in compound:
+                out.update(range(s, e))
+                break
+        after = m.end()
+        for length in (3, 2):
+            cand = text[after:after + length]
+            if len(cand) == length and (cand[0] in single or cand[:2] in compound):
+                out.update(range(after, after + length))
+                break
+    return out

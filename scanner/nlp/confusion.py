@@ -1,0 +1,124 @@
+"""Confusion sets: characters that sound alike (pypinyin's data) or look alike (our shape table).
+
+``sound(ch)`` — characters sharing a toneless syllable with ``ch``, plus the
+common fuzzy pairs of southern Mandarin speakers (z/zh, c/ch, s/sh, n/l, -n/-ng);
+``shape(ch)`` — look-alike characters from ``dictionaries/typo/shape_similar.tsv``
+(computed from glyphs) and ``shape_extra.tsv`` (hand-written).  Only characters
+frequent in jieba's dictionary are offered as candidates.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from scanner.nlp.lexicon import lexicon
+
+DATA = Path(__file__).resolve().parents[2] / "dictionaries" / "typo"
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def _fuzzy(syl: str) -> set[str]:
+    out = {syl}
+    for a, b in _FUZZY_INITIALS:
+        if syl.startswith(a):
+            out.add(b + syl[len(a):])
+        elif syl.startswith(b) and not syl.startswith(a):
+            out.add(a + syl[len(b):])
+    for a, b in _FUZZY_FINALS:
+        for s in list(out):
+            if s.endswith(a):
+                out.add(s[: -len(a)] + b)
+            elif s.endswith(b):
+                out.add(s + "g")
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _pinyin_tables(min_char_freq: int = 2000) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    common = {c for c, f in lexicon().char_freq.items() if f >= min_char_freq}
+    char_syl: dict[str, frozenset[str]] = {}
+    syl_chars: dict[str, list[str]] = {}
+    for cp, readings in pinyin_dict.items():
+        ch = chr(cp)
+        if not "\u4e00" <= ch <= "\u9fff":
+            continue
+        syls = frozenset(r.translate(_TONES) for r in readings.split(","))
+        char_syl[ch] = syls
+        if ch in common:
+            for s in syls:
+                syl_chars.setdefault(s, []).append(ch)
+    return char_syl, {s: "".join(v) for s, v in syl_chars.items()}
+
+
+def syllables(ch: str) -> frozenset[str]:
+    return _pinyin_tables()[0].get(ch, frozenset())
+
+
+@functools.lru_cache(maxsize=8192)
+def same_sound(ch: str) -> str:
+    """Common characters with a syllable of ``ch`` (tone ignored)."""
+    char_syl, syl_chars = _pinyin_tables()
+    out = dict.fromkeys(c for s in char_syl.get(ch, ()) for c in syl_chars.get(s, ""))
+    out.pop(ch, None)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=8192)
+def near_sound(ch: str) -> str:
+    """Common characters whose syllable is a fuzzy variant of one of ``ch``'s."""
+    char_syl, syl_chars = _pinyin_tables()
+    exact = set(same_sound(ch)) | {ch}
+    out = dict.fromkeys(c for s in char_syl.get(ch, ()) for f in _fuzzy(s) - {s}
+                        for c in syl_chars.get(f, "") if c not in exact)
+    return "".join(out)
+
+
+def _read_pairs(path: Path) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            continue
+        a, b = parts[0], parts[1]
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)  # look-alike is symmetric
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _shape_table() -> dict[str, str]:
+    table = _read_pairs(DATA / "shape_similar.tsv")
+    for a, bs in _read_pairs(DATA / "shape_extra.tsv").items():
+        table.setdefault(a, set()).update(bs)
+    return {a: "".join(sorted(bs)) for a, bs in table.items()}
+
+
+def shape(ch: str) -> str:
+    return _shape_table().get(ch, "")
+
+
+@functools.lru_cache(maxsize=16384)
+def candidates(ch: str) -> dict[str, str]:
+    """Candidate replacements of ``ch`` → how they relate ("sound", "near-sound", "shape")."""
+    out: dict[str, str] = {}
+    for c in shape(ch):
+        out[c] = "shape"
+    for c in near_sound(ch):
+        out[c] = "near-sound"
+    for c in same_sound(ch):
+        out[c] = "sound"
+    out.pop(ch, None)
+    return out
+
+
+def data_files() -> list[Path]:
+    return [DATA / "shape_similar.tsv", DATA / "shape_extra.tsv"]
