@@ -6,7 +6,11 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-[ -f /usr/share/libime/zh_CN.lm ] || need+=(libime-data-language-model)
+# libime installs zh_CN.lm under /usr/lib/<multiarch>/libime/ (the typo detector looks there too)
+ls /usr/lib/*/libime/zh_CN.lm /usr/share/libime/zh_CN.lm >/dev/null 2>&1 || need+=(libime-data-language-model)
+# the kenlm Python package (typo LM scoring) builds from source: a C++ compiler and zlib headers
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
