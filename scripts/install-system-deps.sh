@@ -7,7 +7,7 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # libime installs zh_CN.lm under /usr/lib/<multiarch>/libime/ (the typo detector looks there too)
-ls /usr/lib/*/libime/zh_CN.lm /usr/share/libime/zh_CN.lm >/dev/null 2>&1 || need+=(libime-data-language-model)
+[ -n "$(ls /usr/lib/*/libime/zh_CN.lm /usr/share/libime/zh_CN.lm 2>/dev/null)" ] || need+=(libime-data-language-model)
 # the kenlm Python package (typo LM scoring) builds from source: a C++ compiler and zlib headers
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
