@@ -1,0 +1,69 @@
+"""Home addresses below the township/street level: 村…组, …号, …栋…单元…室.
+
+The pattern looks for a chain of numbered address units (3组, 12号, 5栋2单元301室)
+and then decides from what precedes it: a village (村/屯/寨) before a 组/队/号, a
+residential compound (小区/花园/苑/公寓/家园/新村) or two or more building units
+(栋 + 室, 单元 + 室), or an address context word (家庭住址, 住址, 家住).  Office
+buildings (大厦, 办公, a department's 办公地址/联系地址) and document numbers
+(〔2023〕5号, 第3号) are not home addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanner.findings import Severity
+from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+
+_NUM = "0-9一二三四五六七八九十百零〇两"
+_UNIT = r"(?:组|队|社|号楼|号院|栋|幢|座|单元|号|室|户|层|楼)"
+_CHAIN = re.compile(rf"[{_NUM}]{{1,5}}{_UNIT}(?:[-－]?[{_NUM}]{{1,5}}{_UNIT})*")
+_STOP = set("，。；：:、！？!?()（）《》“”\"' \n\t,;")
+_VILLAGE = ("村", "屯", "寨", "庄", "嘎查")
+_COMPOUND = ("小区", "花园", "苑", "公寓", "家园", "新村", "社区", "宿舍", "花苑", "山庄", "佳园", "雅居", "名都", "城")
+_OFFICE = ("大厦", "大楼", "办公", "政务", "服务中心", "会议室", "中心", "局", "委员会", "政府", "法院", "检察院", "医院",
+           "学校", "公司", "银行", "酒店", "宾馆", "广场", "产业园", "工业园", "市场", "会议", "礼堂", "联系地址", "通讯地址")
+_DOCNO = ("〕", "]", "】", "第", "字", "令", "号文", "年")
+
+
+class AddressRecognizer(Recognizer):
+    name = "home_address"
+    kind = "address"
+    context = "address"
+    pattern = _CHAIN
+
+    def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
+        text = scan.text
+        s, e = m.span()
+        chain = m.group()
+        units = re.findall(_UNIT, chain)
+        # where the place name begins: back over characters up to a delimiter (at most 24)
+        b = s
+        while b > 0 and s - b < 24 and text[b - 1] not in _STOP:
+            b -= 1
+        place = text[b:s]
+        for w in scan.words.get("address", ()):  # start after a context word (家庭住址：/家住)
+            i = place.rfind(w)
+            if i >= 0 and i + len(w) > 0:
+                b, place = b + i + len(w), place[i + len(w):]
+                break
+        prev = text[s - 1] if s else ""
+        if prev in _DOCNO or chain.startswith(("0", "〇")) and len(chain) > 5:
+            return None
+        ctx = scan.context(b, e, "address", before=12, after=0)
+        village = any(w in place for w in _VILLAGE) and any(u in ("组", "队", "社", "号", "户") for u in units)
+        compound = any(w in place for w in _COMPOUND) and any(u in ("栋", "幢", "单元", "室", "号楼", "号", "座", "户") for u in units)
+        building = sum(u in ("栋", "幢", "单元", "室", "号楼", "座", "户", "层") for u in units) >= 2 and any(
+            u in ("室", "户", "单元") for u in units)
+        contextual = bool(ctx) and any(u in ("号", "室", "组", "户", "栋", "幢", "单元") for u in units)
+        if not (village or compound or building or contextual):
+            return None
+        if any(w in place for w in _OFFICE) or scan.context_before(b, "office", 8):
+            if not ctx:
+                return None
+        if len(place) < 2 and not (building or contextual):
+            return None
+        why = [w for w, ok in (("村/屯 + 组/号", village), ("小区/花园 + 楼栋门牌", compound), ("栋/单元/室 门牌", building),
+                               ("住址上下文", contextual)) if ok]
+        return Hit("address", "privacy.address", b, e, re.sub(r"\s", "", text[b:e]), Severity.MEDIUM,
+                   0.9 if ctx else 0.8, "乡镇/街道以下的家庭住址：" + "、".join(why), ctx)

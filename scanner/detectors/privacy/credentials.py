@@ -1,0 +1,60 @@
+"""Passports and travel permits (only with their context words) and licence plates."""
+
+from __future__ import annotations
+
+import re
+
+from scanner.findings import Severity
+from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+
+_PASSPORT = re.compile(
+    r"(?<![A-Za-z0-9])(?:[EGDSP][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[CT][0-9]{8}|[HM][0-9]{8,10})(?![A-Za-z0-9])"
+)
+_KINDS = {"E": "普通护照", "G": "因私护照", "D": "外交护照", "S": "公务护照", "P": "公务普通护照", "C": "往来港澳通行证",
+          "T": "往来台湾通行证", "H": "港澳居民来往内地通行证", "M": "港澳居民来往内地通行证"}
+
+
+class PassportRecognizer(Recognizer):
+    """Passport and travel-permit numbers; never without a context word (护照, 通行证, 回乡证 …)."""
+
+    name = "passport"
+    kind = "passport"
+    context = "passport"
+    pattern = _PASSPORT
+
+    def candidates(self, scan: Scan):
+        t = scan.text
+        if not any(w in t for w in ("护照", "通行证", "回乡证", "旅行证", "台胞证", "证件")):
+            return ()
+        return self.pattern.finditer(t)
+
+    def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
+        ctx = scan.context(m.start(), m.end(), "passport", before=14, after=2)
+        if not ctx:
+            return None
+        value = m.group().upper()
+        what = _KINDS.get(value[0], "证件")
+        return Hit("passport", "privacy.passport", m.start(), m.end(), value, Severity.MEDIUM, 0.85,
+                   f"{what}号码：号码格式有效，且有上下文词", ctx)
+
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE = re.compile(rf"(?<![A-Za-z0-9])[{_PROVINCES}][A-HJ-NP-Z][·•]?(?=[A-HJ-NP-Z0-9]{{5,6}})(?=[A-Z]*[0-9])"
+                    rf"[A-HJ-NP-Z0-9]{{5,6}}[挂学警]?(?![A-Za-z0-9])")
+
+
+class PlateRecognizer(Recognizer):
+    """Mainland licence plates (粤B12345, 京A·D12345 new-energy plates)."""
+
+    name = "plate"
+    kind = "plate"
+    context = "plate"
+    pattern = _PLATE
+
+    def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
+        ctx = scan.context(m.start(), m.end(), "plate", before=20)
+        office = scan.context_before(m.start(), "office", 10)
+        if office and not ctx:
+            return None
+        return Hit("plate", "privacy.plate", m.start(), m.end(), m.group().replace("·", "").replace("•", ""),
+                   Severity.LOW, 0.9 if ctx else 0.75, "机动车号牌：省份简称 + 发牌机关代号 + 5/6 位序号", ctx)

@@ -1,0 +1,347 @@
+"""Numeric recognisers: resident IDs (18 and 15 digits), HK/Macau/Taiwan residence permits,
+IDs rounded by Excel, mobiles, landlines and bank cards, masked or not.
+
+All of them read the same shared *number runs*: maximal runs of digits and mask
+characters joined by single separators (space, hyphen), with an optional
++86/0086 prefix and a bracketed area code.  A run is tried whole and, when it
+holds spaces, piece by piece (table cells joined by spaces).  ASCII letters or
+digits right next to a run make it part of a code (order numbers, file names);
+Chinese characters do not — 身份证号110101… is found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scanner.findings import Severity
+from scanner.detectors.privacy import validators as v
+from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.privacy.masking import MASK_CHARS, exposure
+
+_RUN = re.compile(
+    r"(?:(?:\+|00)86[ \-－]?)?"
+    r"(?:[(（]0[0-9]{2,3}[)）][ \-－]?)?"
+    r"[0-9*＊×●](?:[0-9*＊×●xX]|[ \-－—](?=[0-9*＊×●]))*"
+)
+_SEP = " -－—()（）"
+_STRIP = str.maketrans("", "", _SEP)
+_MASKS = "".join(sorted(MASK_CHARS - {"x", "X", "·"}))
+_AMOUNT_AFTER = ("元", "万", "亿", "人", "户", "次", "个", "台", "件", "吨", "平方", "%", "‰", "年", "月", "日", "号文")
+
+
+@dataclass(slots=True)
+class Piece:
+    start: int
+    end: int
+    raw: str  # text of the piece (normalised)
+    chars: str  # separators removed, prefix removed, X upper-case
+    groups: tuple[int, ...]  # lengths of separator-delimited groups (after the prefix)
+    intl: bool  # had +86 / 0086
+    masked: bool
+    visible: int  # visible digits
+
+
+def _piece(text: str, start: int, end: int) -> Piece | None:
+    raw = text[start:end]
+    intl = False
+    body = raw
+    m = re.match(r"(?:\+|00)86[ \-－]?", body)
+    if m and len(re.sub(r"\D", "", body)) > 11:
+        intl = True
+        body = body[m.end():]
+    chars = body.translate(_STRIP)
+    if len(chars) < 10:
+        return None
+    chars = chars.upper()
+    masked = any(c in _MASKS for c in chars) or "XX" in chars
+    groups = tuple(len(g) for g in re.split(r"[ \-－—]+", body.replace("(", "").replace(")", "")
+                                             .replace("（", "").replace("）", "")) if g)
+    visible = sum(c.isdigit() for c in chars)
+    if masked and visible < 2:
+        return None
+    return Piece(start, end, raw, chars, groups, intl, masked, visible)
+
+
+def number_pieces(scan: Scan) -> list[Piece]:
+    """The shared runs of the document, split into candidate pieces (computed once per scan)."""
+
+    def build() -> list[Piece]:
+        text = scan.text
+        out: list[Piece] = []
+        for m in _RUN.finditer(text):
+            s, e = m.span()
+            if e - s < 10:
+                continue
+            prev = text[s - 1] if s else ""
+            nxt = text[e] if e < len(text) else ""
+            if (prev.isascii() and (prev.isalnum() or prev in "./_\\%=&")) or (nxt.isascii() and (nxt.isalnum() or nxt in "._")
+                                                                              and not (nxt == "." and text[e + 1:e + 2] in ("", " ", "\n"))):
+                continue
+            # trailing separator-free hyphen/space is never part of the run (regex guarantees it)
+            whole = _piece(text, s, e)
+            if whole is not None:
+                out.append(whole)
+            if " " in m.group():
+                pos = s
+                for part in m.group().split(" "):
+                    ps, pe = pos, pos + len(part)
+                    pos = pe + 1
+                    if pe - ps >= 10 and (ps, pe) != (s, e):
+                        p = _piece(text, ps, pe)
+                        if p is not None:
+                            out.append(p)
+        return out
+
+    return scan.shared("number_pieces", build)
+
+
+class NumberRecognizer(Recognizer):
+    """Base of the numeric recognisers: iterate the shared pieces, ``check`` each."""
+
+    def analyze(self, scan: Scan) -> Iterator[Hit]:
+        for p in number_pieces(scan):
+            hit = self.check(scan, p)
+            if hit is not None:
+                yield hit
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # helpers -----------------------------------------------------------------
+    @staticmethod
+    def amount_after(scan: Scan, p: Piece) -> bool:
+        after = scan.text[p.end:p.end + 3].lstrip()
+        return after.startswith(_AMOUNT_AFTER)
+
+    def partial(self, scan: Scan, p: Piece, kind: str, rule: str, severity: Severity, ctx: list[str],
+                birth: tuple[int, int] | None = None) -> Hit | None:
+        """A masked value: None when masked enough under the site's profile, else a partial hit."""
+        lead, trail, visible = exposure(p.chars)
+        birth_hidden = True
+        if birth is not None:
+            birth_hidden = not any(birth[0] <= i < birth[1] for i in visible)
+        pol = scan.config["policy"]
+        if pol.allows(kind, lead, trail, birth_hidden):
+            if not scan.config.get("report_masked"):
+                return None
+            severity = Severity.INFO
+            exposed = f"已按 {pol.name} 规则脱敏"
+        else:
+            parts = [f"仍显示前 {lead} 位、后 {trail} 位"]
+            if len(visible) > lead + trail:
+                parts.append(f"中间仍有 {len(visible) - lead - trail} 位未遮盖")
+            if birth is not None and not birth_hidden:
+                parts.append("出生日期未完全隐去")
+            exposed = "，".join(parts)
+        return Hit(kind, rule, p.start, p.end, p.chars, severity, 0.9, f"部分脱敏：{exposed}；{pol.describe(kind)}",
+                   ctx, exposed=exposed, details={"masked_in_source": True, "profile": pol.name})
+
+
+class ResidentIdRecognizer(NumberRecognizer):
+    """18-character resident IDs (GB 11643) and HK/Macau/Taiwan residence permits (81/82/83 0000)."""
+
+    name = "resident_id"
+    kind = "id"
+    context = "id"
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:
+        c = p.chars
+        if len(c) != 18 or p.intl:
+            return None
+        ctx = scan.context(p.start, p.end, "id")
+        if p.masked:
+            lead = c[:6]
+            plausible = (not lead[:2].isdigit()) or lead[:2] in v.regions() or lead[:2] == "83"
+            if not plausible and not ctx:
+                return None
+            if not ctx and c[:2].isdigit() and not (c[-1].isdigit() or c[-1] == "X" or c[-1] in _MASKS):
+                return None
+            return self.partial(scan, p, "id", "privacy.id_partial", Severity.MEDIUM, ctx, birth=(6, 14))
+        if not c[:17].isdigit() or not (c[17].isdigit() or c[17] == "X"):
+            return None
+        region = v.region_name(c)
+        date_ok = v.birth_date_ok(c[6:14])
+        check_ok = v.id_checksum_ok(c)
+        if region and date_ok and check_ok:
+            if v.uscc_ok(c) and scan.context_before(p.start, "not_personal"):
+                return None  # an organisation's unified social credit code that happens to validate
+            permit = c[:2] in ("81", "82", "83")
+            kind = "permit" if permit else "id"
+            what = "港澳台居民居住证号码" if permit else "居民身份证号码"
+            ctx = ctx + scan.context(p.start, p.end, "permit") if permit else ctx
+            return Hit(kind, f"privacy.{kind}", p.start, p.end, c, Severity.HIGH, 0.99 if ctx else 0.97,
+                       f"{what}：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效", ctx)
+        if region and date_ok and c.endswith("000") and not check_ok:
+            return Hit("id", "privacy.id_rounded", p.start, p.end, c, Severity.MEDIUM, 0.85 if ctx else 0.75,
+                       f"疑似被 Excel 按 15 位有效数字截断的身份证号码：行政区划代码有效（{region}）、出生日期有效，"
+                       "末位被置零；仍泄露籍贯和出生日期", ctx, details={"rounded": True})
+        if region and date_ok and ctx and not check_ok:
+            return Hit("id", "privacy.id_invalid", p.start, p.end, c, Severity.MEDIUM, 0.7,
+                       f"身份证号码校验位不符，但行政区划代码有效（{region}）、出生日期有效，且有上下文", ctx)
+        return None
+
+
+class OldIdRecognizer(NumberRecognizer):
+    """First-generation 15-digit IDs: region + YYMMDD birth date, only with ID context words."""
+
+    name = "old_resident_id"
+    kind = "old_id"
+    context = "id"
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:
+        c = p.chars
+        if len(c) != 15 or p.intl:
+            return None
+        ctx = scan.context(p.start, p.end, "id")
+        if not ctx:
+            return None
+        if p.masked:
+            return self.partial(scan, p, "old_id", "privacy.old_id_partial", Severity.MEDIUM, ctx, birth=(6, 12))
+        if not c.isdigit():
+            return None
+        region_ok, date_ok = v.old_id_ok(c)
+        if region_ok and date_ok:
+            return Hit("old_id", "privacy.old_id", p.start, p.end, c, Severity.HIGH, 0.9,
+                       f"15 位旧身份证号码：行政区划代码有效（{v.region_name(c)}）；出生日期有效；上下文词", ctx)
+        return None
+
+
+class MobileRecognizer(NumberRecognizer):
+    """Mainland mobiles: 1[3-9] + 9 digits, with +86/0086, spaces or hyphens in 3-4-4 / 3-8 / 7-4 groups."""
+
+    name = "mobile"
+    kind = "phone"
+    context = "phone"
+    _GROUPS = {(11,), (3, 4, 4), (3, 8), (7, 4), (3, 3, 5)}
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:
+        c = p.chars
+        if len(c) != 11 or c[0] != "1":
+            return None
+        if p.groups not in self._GROUPS and not (p.intl and sum(p.groups) == 11):
+            return None
+        ctx = scan.context(p.start, p.end, "phone")
+        if p.masked:
+            if not c[1:2].isdigit() or c[1] not in "3456789":
+                return None
+            return self.partial(scan, p, "phone", "privacy.phone_partial", Severity.LOW, ctx)
+        if not c.isdigit() or not v.mobile_ok(c) or self.amount_after(scan, p):
+            return None
+        if scan.context_before(p.start, "not_personal", 8) and not ctx:
+            return None
+        return classify_phone(scan, p, "phone", c, ctx, 0.95)
+
+
+class LandlineRecognizer(NumberRecognizer):
+    """Landlines with an area code (010-12345678, (0571)87654321, 0755 1234 5678): only personal ones."""
+
+    name = "landline"
+    kind = "landline"
+    context = "phone"
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:
+        c = p.chars
+        if p.masked or not c.isdigit() or not v.landline_ok(c):
+            return None
+        if len(p.groups) == 1 and "(" not in p.raw and "（" not in p.raw:
+            pass  # unseparated: the area-code rule of landline_ok decides
+        elif not (2 <= len(p.groups) <= 3 and p.groups[0] in (3, 4)):
+            return None
+        if self.amount_after(scan, p):
+            return None
+        ctx = scan.context(p.start, p.end, "phone")
+        return classify_phone(scan, p, "landline", c, ctx, 0.85)
+
+
+_PERSON_LABELS = ("联系人", "经办人", "负责人", "承办人", "联络员", "审核人")
+_HOME_WORDS = ("家庭电话", "住宅电话", "家庭联系", "家属", "本人电话", "本人手机", "个人手机", "紧急联系")
+
+
+def classify_phone(scan: Scan, p: Piece, kind: str, canonical: str, ctx: list[str], score: float) -> Hit | None:
+    """Severity of a phone number from its context (see module docstring of the detector)."""
+    before = scan.before(p.start, 24)
+    personal = [w for w in scan.words.get("personal", ()) if w in before] + [w for w in _HOME_WORDS if w in before]
+    office = [w for w in scan.words.get("office", ()) if w in before]
+    label = [w for w in _PERSON_LABELS if w in before]
+    rule = "privacy.phone" if kind == "phone" else "privacy.landline"
+    what = "手机号码" if kind == "phone" else "固定电话（含区号）"
+    if personal:
+        return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：号段/区号格式有效；个人信息上下文",
+                   ctx + personal)
+    if label:
+        return Hit(kind, rule.replace("phone", "contact_phone").replace("landline", "contact_phone"), p.start, p.end,
+                   canonical, Severity.LOW, score - 0.1, f"{what}：具名联系人的工作电话", ctx + label,
+                   details={"contact": True})
+    if office or kind == "landline":
+        return None  # a department's published number (咨询/监督/举报电话 ...)
+    return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：号段格式有效", ctx)
+
+
+class BankCardRecognizer(NumberRecognizer):
+    """Bank cards: 16-19 digits passing Luhn with a card-issuer prefix (UnionPay 62…), grouped in fours or 6 + rest."""
+
+    name = "bank_card"
+    kind = "bank"
+    context = "bank"
+
+    def check(self, scan: Scan, p: Piece) -> Hit | None:
+        c = p.chars
+        if not 15 <= len(c) <= 19 or p.intl:
+            return None
+        g = p.groups
+        grouped = len(g) == 1 or all(x == 4 for x in g[:-1]) and 1 <= g[-1] <= 4 or (len(g) == 2 and g[0] == 6)
+        if not grouped:
+            return None
+        ctx = scan.context(p.start, p.end, "bank")
+        if p.masked:
+            if len(c) == 18 and not ctx:
+                return None  # an 18-character masked value is an ID unless said otherwise
+            if not ctx and not (c[:2].isdigit() and v.bank_prefix_ok(c)):
+                return None
+            return self.partial(scan, p, "bank", "privacy.bank_partial", Severity.MEDIUM, ctx)
+        if not c.isdigit() or len(c) < 16 or self.amount_after(scan, p):
+            return None
+        if not v.luhn_ok(c):
+            return None
+        if not ctx and (not v.bank_prefix_ok(c) or scan.context_before(p.start, "not_personal", 10)):
+            return None
+        if len(c) == 18 and v.region_name(c) and v.birth_date_ok(c[6:14]) and not ctx:
+            return None  # looks like an ID: left to the ID recogniser
+        return Hit("bank", "privacy.bank", p.start, p.end, c, Severity.HIGH, 0.97 if ctx else 0.9,
+                   "银行卡号：Luhn 校验通过；发卡行前缀有效" + ("（银联 62）" if c.startswith("62") else ""), ctx)
+
+
+_SCI = re.compile(r"(?<![0-9.])([1-9])\.([0-9]{4,14})[Ee]\+?(1[4-7])(?![0-9])")
+
+
+class RoundedIdRecognizer(Recognizer):
+    """IDs that a spreadsheet turned into a number in scientific notation (1.10101199003E+17)."""
+
+    name = "rounded_id"
+    kind = "id"
+    context = "id"
+    pattern = _SCI
+
+    def candidates(self, scan: Scan):
+        if "E+1" not in scan.text and "e+1" not in scan.text and "E1" not in scan.text:
+            return ()
+        return self.pattern.finditer(scan.text)
+
+    def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
+        digits = m.group(1) + m.group(2)
+        if m.group(3) != "17":
+            return None
+        region = v.region_name(digits[:6]) if len(digits) >= 6 else None
+        if region is None:
+            return None
+        leaked = ["籍贯（行政区划）"]
+        if len(digits) >= 12 and v.birth_date_ok(digits[6:14] if len(digits) >= 14 else digits[6:12] + "01"):
+            leaked.append("出生年月" if len(digits) < 14 else "出生日期")
+        elif len(digits) >= 10:
+            return None
+        ctx = scan.context(m.start(), m.end(), "id")
+        return Hit("id", "privacy.id_rounded", m.start(), m.end(), digits, Severity.MEDIUM, 0.85,
+                   f"被 Excel 存成科学计数法的身份证号码（{len(digits)} 位有效数字）：行政区划代码有效（{region}），"
+                   f"仍泄露{'、'.join(leaked)}", ctx, details={"rounded": True})

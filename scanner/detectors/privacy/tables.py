@@ -1,0 +1,219 @@
+"""Column-level inference over ``Document.tables`` (HTML, DOCX tables, spreadsheet sheets incl. hidden ones).
+
+A header such as 姓名 / 身份证号码 / 公民身份号码 / 联系电话 / 银行账号 / 家庭住址 / 病种
+(``dictionaries/privacy/headers.yaml``) makes its whole column strong evidence:
+values the text pass found there gain the column as context; values it could
+not judge alone are decided by the column (an ID whose check digit is wrong or
+that Excel rounded, a bank account number that is not a card, a landline, an
+address, a disease).  Health cells are reported when the row names a person.
+Works in source offsets (the detector maps text-pass hits back first).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from scanner.document import Document, Table, TableCell
+from scanner.findings import Severity
+from scanner.detectors.privacy import validators as v
+from scanner.detectors.privacy.health import category
+from scanner.detectors.privacy.names import is_name
+from scanner.detectors.privacy.recognizer import Hit
+from scanner.privacy.masking import MASK_CHARS, MaskPolicy, exposure
+from scanner.normalize import normalize
+
+_EMPTY = frozenset(("", "无", "-", "—", "/", "／", "否", "正常", "健康", "良好", "合格", "未见异常", "空", "null", "None", "0"))
+_ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
+_SCI = re.compile(r"^([1-9])\.([0-9]{4,14})[Ee]\+?17$")
+
+
+def column_kinds(table: Table, text: str, headers: Mapping[str, Sequence[str]]) -> dict[int, tuple[str, str]]:
+    """Column index → (kind, header text) for the columns whose header names personal data."""
+    out: dict[int, tuple[str, str]] = {}
+    for col, head in table.header(text).items():
+        h = re.sub(r"\s", "", head)
+        if not h or len(h) > 20:
+            continue
+        for kind in _ORDER:
+            if any(w in h for w in headers.get(kind, ())):
+                out[col] = (kind, h)
+                break
+    return out
+
+
+class TablePass:
+    def __init__(self, document: Document, hits: list[Hit], headers: Mapping[str, Sequence[str]], pol: MaskPolicy,
+                 report_masked: bool = False):
+        self.doc = document
+        self.text = document.text
+        self.headers = headers
+        self.policy = pol
+        self.report_masked = report_masked
+        self.hits = hits
+        hits.sort(key=lambda h: h.start)
+        self._starts = [h.start for h in hits]
+        self.added: list[Hit] = []
+        self.linked_health: set[int] = set()
+
+    def inside(self, cell: TableCell) -> list[Hit]:
+        i = bisect.bisect_left(self._starts, cell.start)
+        out = []
+        while i < len(self.hits) and self.hits[i].start < cell.end:
+            if self.hits[i].end <= cell.end:
+                out.append(self.hits[i])
+            i += 1
+        return out
+
+    def run(self) -> list[Hit]:
+        for table in self.doc.tables:
+            kinds = column_kinds(table, self.text, self.headers)
+            if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
+                continue
+            rows: dict[int, dict[int, TableCell]] = defaultdict(dict)
+            for c in table.cells:
+                if c.row != table.header_row:
+                    rows[c.row][c.col] = c
+            for row in sorted(rows):
+                self.row(table, kinds, rows[row])
+        return self.added
+
+    def row(self, table: Table, kinds: dict[int, tuple[str, str]], cells: dict[int, TableCell]) -> None:
+        person = ""  # canonical value of the row's person (name or ID), for health linking
+        person_masked = False
+        health_cells: list[tuple[TableCell, str]] = []
+        for col, (kind, head) in kinds.items():
+            cell = cells.get(col)
+            if cell is None:
+                continue
+            value = self.text[cell.start:cell.end].strip()
+            if value in _EMPTY:
+                continue
+            found = self.inside(cell)
+            for h in found:
+                if f"列标题：{head}" not in h.context:
+                    h.context.append(f"列标题：{head}")
+                h.score = min(1.0, h.score + 0.03)
+                h.details["column"] = head
+                if table.hidden:
+                    h.details["hidden_sheet"] = True
+                if kind == "phone" and h.kind in ("phone", "landline") and h.severity < Severity.MEDIUM:
+                    h.severity = Severity.MEDIUM
+                if h.kind in ("id", "old_id", "permit", "name") and h.details.get("masked_in_source") is None:
+                    person = person or h.canonical
+            if kind == "health":
+                health_cells.append((cell, value))
+                continue
+            if kind == "name":
+                if any(ch in MASK_CHARS for ch in value):
+                    person_masked = True
+                elif is_name(value):
+                    person = value
+                    if not found:
+                        self.add(Hit("name", "privacy.name", *self.span(cell, value), value, Severity.INFO, 0.85,
+                                     f"个人信息表格“{head}”列中的姓名", [f"列标题：{head}"]), table, head)
+                continue
+            if found:
+                continue
+            hit = self.cell_hit(kind, head, cell, value)
+            if hit is not None:
+                self.add(hit, table, head)
+                if hit.kind in ("id", "old_id") and not hit.details.get("masked_in_source"):
+                    person = person or hit.canonical
+        for cell, value in health_cells:
+            existing = [h for h in self.inside(cell) if h.kind == "health"]
+            if not person and not person_masked:
+                continue
+            sev = Severity.HIGH if person else Severity.MEDIUM
+            why = "同一行有未脱敏的姓名或身份证号码" if person else "同一行的姓名已脱敏"
+            if existing:
+                for h in existing:
+                    h.severity, h.person = sev, person
+                    h.context.append(f"列标题：{kinds[cell.col][1]}")
+                    h.validator += f"；{why}"
+                    self.linked_health.add(id(h))
+                continue
+            s, e = self.span(cell, value)
+            h = Hit("health", "privacy.health", s, e, value, sev, 0.9, f"{category(value)}（敏感个人信息）；{why}",
+                    [f"列标题：{kinds[cell.col][1]}"], details={"category": category(value)}, person=person)
+            self.linked_health.add(id(h))
+            self.add(h, table, kinds[cell.col][1])
+
+    def add(self, hit: Hit, table: Table, head: str) -> None:
+        hit.details.setdefault("column", head)
+        if table.hidden:
+            hit.details["hidden_sheet"] = True
+        self.added.append(hit)
+
+    def span(self, cell: TableCell, value: str) -> tuple[int, int]:
+        raw = self.text[cell.start:cell.end]
+        lead = len(raw) - len(raw.lstrip())
+        return cell.start + lead, cell.start + lead + len(value)
+
+    def cell_hit(self, kind: str, head: str, cell: TableCell, value: str) -> Hit | None:
+        folded = normalize(value).text
+        compact = re.sub(r"[\s\-－]", "", folded).upper()
+        s, e = self.span(cell, value)
+        ctx = [f"列标题：{head}"]
+        masked = any(ch in MASK_CHARS for ch in compact[:-1])
+        if kind == "id":
+            if masked and len(compact) in (15, 18):
+                lead, trail, visible = exposure(compact)
+                birth = (6, 14) if len(compact) == 18 else (6, 12)
+                hidden = not any(birth[0] <= i < birth[1] for i in visible)
+                if self.policy.allows("id", lead, trail, hidden):
+                    if not self.report_masked:
+                        return None
+                    return Hit("id", "privacy.id_partial", s, e, compact, Severity.INFO, 0.9, "已按规则脱敏", ctx,
+                               details={"masked_in_source": True})
+                exposed = f"仍显示前 {lead} 位、后 {trail} 位" + ("，出生日期未完全隐去" if not hidden else "")
+                return Hit("id", "privacy.id_partial", s, e, compact, Severity.MEDIUM, 0.9,
+                           f"部分脱敏：{exposed}；{self.policy.describe('id')}", ctx, exposed=exposed,
+                           details={"masked_in_source": True})
+            m = _SCI.match(compact)
+            if m and v.region_name((m.group(1) + m.group(2))[:6]):
+                return Hit("id", "privacy.id_rounded", s, e, m.group(1) + m.group(2), Severity.MEDIUM, 0.9,
+                           "被 Excel 存成科学计数法的身份证号码：仍泄露籍贯和出生日期", ctx, details={"rounded": True})
+            if len(compact) == 18 and compact[:17].isdigit():
+                region, date_ok = v.region_name(compact), v.birth_date_ok(compact[6:14])
+                if region and date_ok:
+                    rounded = compact.endswith("000")
+                    return Hit("id", "privacy.id_rounded" if rounded else "privacy.id_invalid", s, e, compact,
+                               Severity.MEDIUM if rounded else Severity.HIGH, 0.9,
+                               ("疑似被 Excel 截断为 15 位有效数字的身份证号码" if rounded else "身份证号码（校验位不符）")
+                               + f"：行政区划代码有效（{region}）、出生日期有效；身份证号码列", ctx)
+            if len(compact) == 15 and compact.isdigit():
+                region_ok, date_ok = v.old_id_ok(compact)
+                if region_ok and date_ok:
+                    return Hit("old_id", "privacy.old_id", s, e, compact, Severity.HIGH, 0.9,
+                               "15 位旧身份证号码：行政区划代码、出生日期有效；身份证号码列", ctx)
+            return None
+        if kind == "bank":
+            digits = compact
+            if masked:
+                lead, trail, _ = exposure(digits)
+                if 12 <= len(digits) <= 25 and not self.policy.allows("bank", lead, trail):
+                    return Hit("bank", "privacy.bank_partial", s, e, digits, Severity.MEDIUM, 0.9,
+                               f"部分脱敏：仍显示前 {lead} 位、后 {trail} 位；{self.policy.describe('bank')}", ctx,
+                               exposed=f"仍显示前 {lead} 位、后 {trail} 位", details={"masked_in_source": True})
+                return None
+            if digits.isdigit() and 12 <= len(digits) <= 25:
+                luhn = "Luhn 校验通过" if v.luhn_ok(digits) else "非卡号（Luhn 不适用），按银行账号列判定"
+                return Hit("bank", "privacy.bank", s, e, digits, Severity.HIGH, 0.9, f"银行账号：{luhn}；银行账号列", ctx)
+            return None
+        if kind == "phone":
+            digits = re.sub(r"[()（）]", "", compact)
+            if digits.isdigit() and v.landline_ok(digits):
+                return Hit("landline", "privacy.landline", s, e, digits, Severity.MEDIUM, 0.85,
+                           "固定电话（含区号）：个人信息表格的联系电话列", ctx)
+            return None
+        if kind == "address":
+            if masked or len(folded) < 4 or not re.search(r"[\u4e00-\u9fff]", folded):
+                return None
+            if not re.search(r"[0-9一二三四五六七八九十]+(?:组|号|栋|幢|单元|室|队|社|户)|村|小区", folded):
+                return None  # a county or town alone is not a home address
+            return Hit("address", "privacy.address", s, e, re.sub(r"\s", "", folded), Severity.MEDIUM, 0.9,
+                       "家庭住址：个人信息表格的住址列", ctx)
+        return None
