@@ -122,3 +122,40 @@ def candidates(ch: str) -> dict[str, str]:
 
 def data_files() -> list[Path]:
     return [DATA / "shape_similar.tsv", DATA / "shape_extra.tsv"]
+
+
+def _primary(ch: str) -> str | None:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(ch))
+    return readings.split(",")[0].translate(_TONES) if readings else None
+
+
+def sound_key(word: str) -> str | None:
+    """Toneless pinyin of ``word`` by each character's first reading ("hui yi"), or None."""
+    out = []
+    for ch in word:
+        p = _primary(ch)
+        if p is None:
+            return None
+        out.append(p)
+    return " ".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def homophone_words(min_freq: int = 30) -> dict[str, tuple[tuple[str, int], ...]]:
+    """sound key → dictionary words (2–4 Han characters, frequency ≥ ``min_freq``) that sound so."""
+    from scanner.nlp.cache import cached
+    from scanner.nlp.lexicon import jieba_dict_path
+
+    def build() -> dict[str, tuple[tuple[str, int], ...]]:
+        index: dict[str, list[tuple[str, int]]] = {}
+        for word, f in lexicon().freq.items():
+            if f < min_freq or not 2 <= len(word) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+                continue
+            key = sound_key(word)
+            if key:
+                index.setdefault(key, []).append((word, f))
+        return {k: tuple(sorted(v, key=lambda wf: -wf[1])[:6]) for k, v in index.items()}
+
+    return cached("homophones", [jieba_dict_path().read_bytes(), str(min_freq).encode(), b"v2"], build)

@@ -30,6 +30,8 @@ from scanner.nlp.segment import segment
 class CharParams:
     margin_sound: float = 4.5  # LM log10 gain a homophone replacement must bring
     margin_shape: float = 5.0  # ... a look-alike one
+    margin_word: float = 5.0  # ... a whole homophone word (悔意 → 会议)
+    word_ratio: float = 3.0  # the homophone word must be this many times more frequent than the original
     min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
     max_orig_freq: int = 0  # the original span may not be a word more frequent than this
 
@@ -50,16 +52,38 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+def _word_proposals(text, toks, protected, params, base, lex) -> dict[tuple[int, str], int]:
+    """Whole spans that sound like a much more frequent word: multi-character tokens, and
+    two single-character tokens in a row (照/开 → 召开)."""
+    spans = [(t.start, t.end) for t in toks if 2 <= t.end - t.start <= 4]
+    spans += [(a.start, b.end) for a, b in zip(toks, toks[1:])
+              if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
+    homophones = confusion.homophone_words()
+    out: dict[tuple[int, str], int] = {}
+    for a, b in spans:
+        orig = text[a:b]
+        if not all(_is_han(c) for c in orig) or any(base + k in protected for k in range(a, b)):
+            continue
+        key = confusion.sound_key(orig)
+        if key is None:
+            continue
+        f0 = lex.freq.get(orig, 0)
+        for alt, f in homophones.get(key, ())[:3]:
+            if alt == orig or f < params.min_word_freq or f < params.word_ratio * max(f0, 1):
+                continue
+            out[(a, alt)] = f
+    return out
+
+
 def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                  params: CharParams = CharParams(), base: int = 0) -> list[CharHit]:
     """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip."""
     lex = lexicon()
     toks = segment(text)
     singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
-    if not singles:
-        return []
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
+    words = _word_proposals(text, toks, protected, params, base, lex)
     for i in singles:
         if base + i in protected:
             continue
@@ -84,10 +108,20 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                     key = (i, c)
                     if key not in proposals or len(word) > len(proposals[key][0]):
                         proposals[key] = (word, a, rel, f)
-    if not proposals:
+    if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])
     best: dict[int, CharHit] = {}
+    for (a, alt), f in words.items():
+        new = text[:a] + alt + text[a + len(alt):]
+        gain = lm.score([t.word for t in segment(new)]) - base_score
+        if gain < params.margin_word:
+            continue
+        diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
+        i = a + diff[0]
+        hit = CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f)
+        if i not in best or gain > best[i].gain:
+            best[i] = hit
     for (i, c), (word, a, rel, f) in proposals.items():
         new = text[:i] + c + text[i + 1:]
         new_toks = segment(new)
