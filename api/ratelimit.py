@@ -31,3 +31,15 @@ class RateLimiter:
                 return True, 0.0
             self._buckets[key] = (tokens, now)
             return False, (1.0 - tokens) / rate
+
+    def exhausted(self, key: str, per_minute: int, burst: int | None = None) -> float:
+        """Seconds until ``key`` may try again (0 when it may), without using a token."""
+        if per_minute <= 0:
+            return 0.0
+        rate = per_minute / 60.0
+        cap = float(burst or max(1, per_minute // 6))
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (cap, now))
+        tokens = min(cap, tokens + (now - last) * rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / rate

@@ -35,11 +35,20 @@ class TriageBody(BaseModel):
     assignee: str | None = Field(None, max_length=150, description="assign: a username")
 
 
+def excerpt_start(row: FindingRow) -> int:
+    """Where the keyword sits in the excerpt (rows recorded without ``excerpt_start`` are searched)."""
+    start = row.excerpt_start or 0
+    if row.excerpt[start:start + len(row.keyword)] == row.keyword:
+        return start
+    found = row.excerpt.find(row.keyword)
+    return found if found >= 0 else start
+
+
 def finding_out(row: FindingRow, url: str, units: dict, ticket: Ticket | None, site_key: str | None) -> dict:
     return {
         "id": row.id, "site": site_key, "url": url, "detector": row.detector, "rule": row.rule,
         "category": row.category, "severity": Severity(row.severity).label, "keyword": row.keyword,
-        "excerpt": row.excerpt, "excerptStart": row.excerpt_start, "suggestion": row.suggestion,
+        "excerpt": row.excerpt, "excerptStart": excerpt_start(row), "suggestion": row.suggestion,
         "explanation": row.explanation, "location": row.location, "confidence": row.confidence,
         "occurrences": row.occurrences, "template": row.template, "hidden": row.hidden,
         "firstSeen": row.first_seen.isoformat() if row.first_seen else None,

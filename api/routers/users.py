@@ -33,10 +33,13 @@ class UserBody(BaseModel):
 def start_session(request: Request, response: Response, username: str, password: str) -> tuple[User, str] | None:
     ctx = request.app.state.ctx
     ip = request.client.host if request.client else "-"
-    ok, retry = ctx.limiter.allow(f"login:{ip}", ctx.settings.login_rate_per_minute, burst=5)
-    if not ok:
+    bucket = f"login:{ip}"  # failed sign-ins per client address: 5 at once, then 10 a minute
+    retry = ctx.limiter.exhausted(bucket, ctx.settings.login_rate_per_minute, burst=5)
+    if retry:
         raise HTTPException(429, "too many sign-in attempts", headers={"Retry-After": str(max(1, round(retry)))})
     found = ctx.auth.login(username, password)
+    if found is None:
+        ctx.limiter.allow(bucket, ctx.settings.login_rate_per_minute, burst=5)
     with ctx.db.session() as s:
         audit.record(s, request, f"user:{username}" if found else "anonymous", "login" if found else "login_failed",
                      "user", found[0].id if found else None)
