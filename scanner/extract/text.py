@@ -63,10 +63,16 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     # A few invalid byte sequences in otherwise good text: keep the text, mark the bytes with U+FFFD.
-    candidates = [(data.decode(enc, errors="replace"), enc) for enc in ("utf-8", "gb18030")]
-    text, enc = min(candidates, key=lambda c: c[0].count("\ufffd"))
+    # UTF-8 first: GB18030 accepts almost any byte pair, so its replacement count says little.
+    # UTF-8 wins when it decodes far more Chinese than it breaks (GBK bytes almost never form
+    # valid UTF-8 sequences, so GBK text decoded as UTF-8 is nearly all U+FFFD).
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(8, len(text) // 50) or sum(1 for c in text if "\u2e80" <= c <= "\U0003ffff" and c != "\ufffd") >= 2 * bad:
+        return text, "utf-8"
+    text = data.decode("gb18030", errors="replace")
     if text.count("\ufffd") <= max(8, len(text) // 50):
-        return text, enc
+        return text, "gb18030"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
