@@ -76,8 +76,9 @@ def number_pieces(scan: Scan) -> list[Piece]:
                 continue
             prev = text[s - 1] if s else ""
             nxt = text[e] if e < len(text) else ""
-            if (prev.isascii() and (prev.isalnum() or prev in "./_\\%=&")) or (nxt.isascii() and (nxt.isalnum() or nxt in "._")
-                                                                              and not (nxt == "." and text[e + 1:e + 2] in ("", " ", "\n"))):
+            if prev and prev.isascii() and (prev.isalnum() or prev in "./_\\%=&"):
+                continue
+            if nxt and nxt.isascii() and (nxt.isalnum() or nxt in "_" or (nxt == "." and text[e + 1:e + 2].isalnum())):
                 continue
             # trailing separator-free hyphen/space is never part of the run (regex guarantees it)
             whole = _piece(text, s, e)
@@ -152,6 +153,8 @@ class ResidentIdRecognizer(NumberRecognizer):
             return None
         ctx = scan.context(p.start, p.end, "id")
         if p.masked:
+            if scan.context(p.start, p.end, "bank") and not ctx:
+                return None  # 银行卡号：6222…  masked to 18 characters is a card, not an ID
             lead = c[:6]
             plausible = (not lead[:2].isdigit()) or lead[:2] in v.regions() or lead[:2] == "83"
             if not plausible and not ctx:

@@ -30,18 +30,41 @@ _ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
 _SCI = re.compile(r"^([1-9])\.([0-9]{4,14})[Ee]\+?17$")
 
 
-def column_kinds(table: Table, text: str, headers: Mapping[str, Sequence[str]]) -> dict[int, tuple[str, str]]:
-    """Column index → (kind, header text) for the columns whose header names personal data."""
-    out: dict[int, tuple[str, str]] = {}
-    for col, head in table.header(text).items():
-        h = re.sub(r"\s", "", head)
-        if not h or len(h) > 20:
-            continue
-        for kind in _ORDER:
-            if any(w in h for w in headers.get(kind, ())):
-                out[col] = (kind, h)
-                break
-    return out
+def _kind_of(head: str, headers: Mapping[str, Sequence[str]]) -> str | None:
+    h = re.sub(r"\s", "", head)
+    if not h or len(h) > 20:
+        return None
+    for kind in _ORDER:
+        if any(w in h for w in headers.get(kind, ())):
+            return kind
+    return None
+
+
+def column_kinds(table: Table, text: str, headers: Mapping[str, Sequence[str]]) -> tuple[int | None, dict[int, tuple[str, str]]]:
+    """(header row, column index → (kind, header text)) for the columns whose header names personal data.
+
+    The header row is the table's ``header_row`` or, when a title row sits above
+    the real header (合并单元格的公示标题), the row among the first six whose cells
+    name the most personal-data columns.
+    """
+    first: dict[int, dict[int, str]] = defaultdict(dict)
+    top = None
+    for c in table.cells:
+        if top is None:
+            top = c.row
+        if c.row - top > 6:
+            break
+        first[c.row][c.col] = text[c.start:c.end]
+    best_row, best = table.header_row, {}
+    for row in sorted(first):
+        kinds = {}
+        for col, head in first[row].items():
+            kind = _kind_of(head, headers)
+            if kind is not None:
+                kinds[col] = (kind, re.sub(r"\s", "", head))
+        if len(kinds) > len(best) or (len(kinds) == len(best) and row == table.header_row and kinds):
+            best_row, best = row, kinds
+    return best_row, best
 
 
 class TablePass:
@@ -69,12 +92,12 @@ class TablePass:
 
     def run(self) -> list[Hit]:
         for table in self.doc.tables:
-            kinds = column_kinds(table, self.text, self.headers)
+            header_row, kinds = column_kinds(table, self.text, self.headers)
             if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
                 continue
             rows: dict[int, dict[int, TableCell]] = defaultdict(dict)
             for c in table.cells:
-                if c.row != table.header_row:
+                if header_row is None or c.row > header_row:
                     rows[c.row][c.col] = c
             for row in sorted(rows):
                 self.row(table, kinds, rows[row])
@@ -89,7 +112,7 @@ class TablePass:
             if cell is None:
                 continue
             value = self.text[cell.start:cell.end].strip()
-            if value in _EMPTY:
+            if value in _EMPTY or set(value) <= MASK_CHARS:
                 continue
             found = self.inside(cell)
             for h in found:
