@@ -114,6 +114,9 @@ def deliver(session: Session, notification_id: int, attempts: int = 3, backoff: 
     n = session.get(Notification, notification_id)
     if n is None or n.status == "sent":
         return True
+    if n.channel == "email" and not os.environ.get("CUOMIN_SMTP_HOST"):
+        n.status, n.last_error = "unconfigured", "CUOMIN_SMTP_HOST is not set"
+        return True
     ticket = session.get(Ticket, n.ticket_id)
     body = payload(session, ticket, n.event)
     for i in range(attempts):

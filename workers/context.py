@@ -1,0 +1,112 @@
+"""Per-process resources of a worker: the database, one HTTP client per site (behind the SSRF
+guard), robots.txt caches, the shared rate limiter and one :class:`~scanner.pipeline.Checker` per site."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import httpx
+
+from scanner.store.db import Database, open_db
+
+_lock = threading.RLock()
+_state: dict[str, Any] = {}
+_transport: httpx.BaseTransport | None = None
+_checker_factory = None  # tests and benches may build checkers with their own registry
+
+
+def set_transport(transport: httpx.BaseTransport | None) -> None:
+    """Route the workers' HTTP through ``transport`` (tests: ``httpx.MockTransport``)."""
+    global _transport
+    _transport = transport
+    reset()
+
+
+def reset() -> None:
+    with _lock:
+        for client in _state.get("clients", {}).values():
+            client.close()
+        _state.clear()
+        from scanner.store.db import forget
+
+        forget()
+
+
+def db() -> Database:
+    with _lock:
+        if "db" not in _state:
+            _state["db"] = open_db()
+        return _state["db"]
+
+
+def _site_key(site) -> str:
+    from scanner.store.sites import config_dict
+
+    return json.dumps(config_dict(site), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def client(site) -> httpx.Client:
+    """The HTTP client for ``site``: every request (and redirect hop) checked by the SSRF guard."""
+    from scanner.fetch.client import make_client
+    from scanner.fetch.guard import GuardedTransport, Policy
+
+    with _lock:
+        clients = _state.setdefault("clients", {})
+        key = _site_key(site)
+        if key not in clients:
+            policy = Policy.from_sites([site])
+            inner = _transport or httpx.HTTPTransport(retries=1)
+            clients[key] = make_client(transport=GuardedTransport(policy, inner=inner), timeout=15.0)
+        return clients[key]
+
+
+def robots(site):
+    from scanner.fetch.robots import Robots
+
+    with _lock:
+        cache = _state.setdefault("robots", {})
+        key = _site_key(site)
+        if key not in cache:
+            cache[key] = Robots(client(site))
+        return cache[key]
+
+
+def link_checker(site):
+    from scanner.fetch.links import LinkChecker
+
+    with _lock:
+        cache = _state.setdefault("linkcheck", {})
+        key = _site_key(site)
+        if key not in cache:
+            cache[key] = LinkChecker(client(site))
+        return cache[key]
+
+
+def limiter():
+    from scanner.fetch.ratelimit import limiter_from_env
+
+    with _lock:
+        if "limiter" not in _state:
+            _state["limiter"] = limiter_from_env()
+        return _state["limiter"]
+
+
+def set_checker_factory(factory) -> None:
+    """Build checkers with ``factory(site)`` instead of ``Checker(site)`` (None: the default)."""
+    global _checker_factory
+    _checker_factory = factory
+    with _lock:
+        _state.pop("checkers", None)
+
+
+def checker(site):
+    from scanner.pipeline import Checker
+
+    with _lock:
+        cache = _state.setdefault("checkers", {})
+        key = _site_key(site)
+        if key not in cache:
+            cache[key] = (_checker_factory or Checker)(site)
+        return cache[key]
