@@ -36,6 +36,7 @@ class TypoDetector(Detector):
         # The two tuned thresholds of the character layer (log10 LM gain); see docs/benchmarks.md.
         "margin_sound": CharParams().margin_sound,
         "margin_shape": CharParams().margin_shape,
+        "margin_word": CharParams().margin_word,
         "min_word_freq": CharParams().min_word_freq,
         "own_names": [],
         "allow": [],
@@ -44,8 +45,10 @@ class TypoDetector(Detector):
     def __init__(self, config=None):
         super().__init__(config)
         self.rules = confusables.load()
-        self.params = CharParams(float(self.config["margin_sound"]), float(self.config["margin_shape"]),
-                                 int(self.config["min_word_freq"]))
+        self.params = CharParams(margin_sound=float(self.config["margin_sound"]),
+                                 margin_shape=float(self.config["margin_shape"]),
+                                 margin_word=float(self.config["margin_word"]),
+                                 min_word_freq=int(self.config["min_word_freq"]))
         self.layers = set(self.config.get("layers") or LAYERS)
         self.allow = set(self.config.get("allow") or [])
 
@@ -99,17 +102,25 @@ class TypoDetector(Detector):
             for hit in check_clause(text[s:e], protected, self.params, base=s):
                 pos = s + hit.pos
                 shape = hit.relation == "shape"
-                rule = "typo.char.shape" if shape else "typo.char.sound"
+                word = hit.relation == "word-sound"
+                rule = "typo.word.sound" if word else "typo.char.shape" if shape else "typo.char.sound"
+                margin = (self.params.margin_word if word else self.params.margin_shape if shape
+                          else self.params.margin_sound)
                 word_start = s + hit.word_start
                 context = text[word_start:word_start + len(hit.word)]
+                if word:
+                    why = (f"疑似同音词误用：“{context}”与常用词“{hit.word}”读音相同，"
+                           f"改为“{hit.word}”后语言模型得分明显提高。")
+                else:
+                    why = (("疑似形近字错误" if shape else "疑似音近字错误") +
+                           f"：“{context}”不成词，改“{hit.orig}”为“{hit.cand}”得常用词“{hit.word}”，语言模型得分明显提高。")
                 yield finding(
-                    analysis, rule, pos, pos + 1, suggestion=hit.cand, severity=Severity.LOW,
-                    sentence=("疑似形近字错误" if shape else "疑似音近字错误") +
-                    f"：“{context}”不成词，改“{hit.orig}”为“{hit.cand}”得常用词“{hit.word}”，语言模型得分明显提高。",
+                    analysis, rule, pos, pos + len(hit.orig), suggestion=hit.cand, severity=Severity.LOW,
+                    sentence=why,
                     entry=f"{hit.orig} → {hit.cand}（{'形近' if shape else '音近'}，{hit.relation}）",
                     context=[hit.word],
                     scores={"lm_gain_log10": round(hit.gain, 3), "word_freq": float(hit.word_freq),
-                            "margin": self.params.margin_shape if shape else self.params.margin_sound},
+                            "margin": margin},
                     confidence=min(0.99, 0.6 + hit.gain / 20),
                     details={"lm": lm.describe(), "pinyin": sorted(confusion.syllables(hit.orig))},
                 )

@@ -13,10 +13,27 @@ import re
 from pathlib import Path
 
 SURNAMES = Path(__file__).resolve().parents[3] / "dictionaries" / "common" / "surnames.tsv"
+GOV_TERMS = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "gov_terms.txt"
+# A place name: one to three Han characters before an administrative suffix that stands alone
+# (湾沚镇, 鄠邑区, 阔洪奇乡); rare characters in place names are not typos.
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?=(?:乡|镇|村|县|区|旗|街道|苏木|嘎查)(?:[\u4e00-\u9fff]{0,2}(?:村|社区|街道|党|委|人民|政府|小学|中学|卫生院)|[，、。；（）\s]|$))")
 _QUOTED = re.compile(r"《[^《》\n]{1,80}》|“[^“”\n]{1,60}”|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』|\"[^\"\n]{1,60}\"")
 _TITLES = ("同志|书记|主任|局长|处长|科长|县长|市长|省长|部长|厅长|镇长|乡长|村长|主席|委员|组长|队长|所长|院长|校长"
            "|经理|董事长|总经理|秘书长|副|负责人|代表|先生|女士|教授|医生|干部|同学|老师|警官|法官|检察官")
 _NAME_AFTER = re.compile(rf"(?={_TITLES})")
+
+
+@functools.lru_cache(maxsize=1)
+def gov_terms() -> tuple[frozenset[str], "re.Pattern[str] | None"]:
+    """(terms, one regex matching any of them) from dictionaries/typo/gov_terms.txt."""
+    terms: set[str] = set()
+    if GOV_TERMS.exists():
+        for line in GOV_TERMS.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                terms.add(line)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))) if terms else None
+    return frozenset(terms), pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,6 +62,12 @@ def protected_offsets(text: str, own_names: list[str] | tuple[str, ...] = ()) ->
         while start >= 0:
             out.update(range(start, start + len(name)))
             start = text.find(name, start + 1)
+    _, terms = gov_terms()
+    if terms is not None:
+        for m in terms.finditer(text):
+            out.update(range(m.start(), m.end()))
+    for m in _PLACE.finditer(text):
+        out.update(range(m.start(), m.end()))
     single, compound = surnames()
     # Names before a title word: 主任高雨 / 高雨同志 / 高雨（副主任）.
     for m in re.finditer(rf"(?:{_TITLES})", text):
