@@ -22,7 +22,7 @@ from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
 from scanner.privacy.surnames import surname_of, surnames
 
 LABELS = ("姓名", "户主", "申请人", "联系人", "患者", "受助人", "救助对象", "考生", "当事人", "被执行人", "领取人", "收款人",
-          "持卡人", "监护人", "患儿", "死者", "家属", "经办人", "负责人", "举报人", "投诉人", "被申请人", "车主")
+          "持卡人", "监护人", "患儿", "户名", "举报人", "投诉人", "被申请人", "车主")
 _HAN = "\u4e00-\u9fff"
 _LABELLED = re.compile(rf"(?:{'|'.join(sorted(LABELS, key=len, reverse=True))})(?:姓名)?[:：\s]{{0,2}}([{_HAN}][{_HAN}·]{{1,11}})")
 _GENDERED = re.compile(rf"([{_HAN}][{_HAN}·]{{1,11}})[，,（(、 ]{{1,2}}[男女](?=[，,）)、 ；;。]|性|$)")
@@ -57,7 +57,7 @@ def _pipeline() -> tuple[Any, Any]:
     m.add("PERSON", [
         [{"TAG": {"IN": person_tags}, "LENGTH": {">=": 2, "<=": 4}}],
         [{"TEXT": {"IN": sorted(compound)}}, {"LENGTH": {">=": 1, "<=": 2}, "TAG": {"NOT_IN": ["x", "v", "p", "uj"]}}],
-        [{"TEXT": {"IN": sorted(single)}}, {"LENGTH": {">=": 1, "<=": 2}, "TAG": {"NOT_IN": ["x", "v", "p", "uj", "n"]}}],
+        [{"TEXT": {"IN": sorted(single)}}, {"LENGTH": {">=": 1, "<=": 2}, "TAG": {"IN": person_tags + ["ng", "nz"]}}],
         [{"LENGTH": {">=": 1}, "TAG": {"NOT_IN": ["x"]}}, {"TEXT": "·"}, {"LENGTH": {">=": 1}, "TAG": {"NOT_IN": ["x"]}}],
     ])
     return nlp, m
@@ -116,6 +116,8 @@ class NameRecognizer(Recognizer):
             if n:
                 return self._hit(scan, s, s + n, how)
             # glued to what follows: let token context decide (first name token of the run)
+            if not surname_of(run) and "·" not in run[:10]:
+                return None
             for a, b in token_names(run[:12]):
                 if a == 0:
                     return self._hit(scan, s, s + b, how)
@@ -126,6 +128,8 @@ class NameRecognizer(Recognizer):
                 if k == len(run) or len(run) <= 4:
                     return self._hit(scan, e - k, e, how)
                 break
+        if not any(surname_of(run[-k:]) for k in (2, 3, 4) if k <= len(run)) and "·" not in run:
+            return None
         for a, b in reversed(token_names(run)):
             if b == len(run):
                 return self._hit(scan, s + a, s + b, how)
@@ -136,7 +140,7 @@ class NameRecognizer(Recognizer):
     def _hit(self, scan: Scan, s: int, e: int, how: str) -> Hit:
         value = scan.text[s:e]
         label = "标签词（姓名/户主/申请人…）" if how == "label" else "性别标注（男/女）"
-        contact = how == "label" and any(w in scan.text[max(0, s - 5):s] for w in ("联系人", "经办人", "负责人"))
+        contact = how == "label" and "联系人" in scan.text[max(0, s - 5):s]
         return Hit("name", "privacy.name", s, e, value, Severity.INFO, 0.8,
                    f"个人信息语境中的姓名：{label}；姓氏表命中" if "·" not in value else f"个人信息语境中的少数民族姓名（·）：{label}",
                    [label], details={"contact": True} if contact else {})
