@@ -40,10 +40,11 @@ def _check_bytes(checker, data: bytes, filename: str | None, content_type: str |
             "elapsedMs": round((time.perf_counter() - t0) * 1000, 2)}
 
 
-def _callback(request: Request, url: str):
+def _callback(request: Request, who: Principal, url: str):
+    """A function POSTing the result to ``url``, which must be on one of the caller's sites' hosts."""
     from scanner.fetch.guard import Policy, check_url, guarded_client
 
-    policy = Policy.from_sites(request.app.state.ctx.sites.all_configs())
+    policy = Policy.from_sites([c for c in request.app.state.ctx.sites.all_configs() if who.can_site(c.id)])
     check_url(url, policy)  # refuse at once (400) rather than after the work
 
     def post(result: dict) -> None:
@@ -75,7 +76,7 @@ async def check_document(request: Request, file: UploadFile = File(...), site: s
     callback = None
     if callbackUrl:
         try:
-            callback = await run_in_threadpool(_callback, request, callbackUrl)
+            callback = await run_in_threadpool(_callback, request, who, callbackUrl)
         except InputError as exc:
             ctx.metrics.refused.labels("ssrf").inc()
             raise HTTPException(400, f"callback URL refused: {exc.message}") from None
