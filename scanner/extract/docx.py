@@ -639,7 +639,7 @@ class _DocxReader:
             val = side.get(f"{_W}val", "single")
             if val in ("nil", "none"):
                 continue
-            c = self.styles.color_of(side, "table-border")
+            c = self.styles.color_of(side, "table-border", "color")
             out[name] = (val, float(side.get(f"{_W}sz", 4) or 4), c[0] if c else None)
         return out
 

@@ -131,8 +131,9 @@ class Styles:
                 self.doc_ppr = dd.find(f"{_W}pPrDefault/{_W}pPr")
 
     # -- colours --------------------------------------------------------------------------------------
-    def color_of(self, el, source: str) -> tuple[RGB | None, str] | None:
-        """(rgb, source) for a ``w:color``-like element; None when it says nothing."""
+    def color_of(self, el, source: str, attr: str = "val") -> tuple[RGB | None, str] | None:
+        """(rgb, source) for a ``w:color`` element (``attr="val"``) or a border (``attr="color"``);
+        None when it says nothing."""
         if el is None:
             return None
         theme = el.get(f"{_W}themeColor")
@@ -141,7 +142,7 @@ class Styles:
             rgb = self.theme.get(slot)
             if rgb is not None:
                 return apply_tint_shade(rgb, el.get(f"{_W}themeTint"), el.get(f"{_W}themeShade")), f"{source}+theme"
-        val = el.get(f"{_W}val") or el.get(f"{_W}color")
+        val = el.get(f"{_W}{attr}")
         if val is None:
             return None
         if val.lower() == "auto":
@@ -226,7 +227,7 @@ class Styles:
                 if val in ("nil", "none"):
                     borders.pop(name, None)
                     continue
-                c = self.color_of(side, source)
+                c = self.color_of(side, source, "color")
                 rgb = c[0] if c else None
                 borders[name] = (name, val, _num(side.get(f"{_W}sz"), 4), rgb, source, _num(side.get(f"{_W}space")))
             changes["borders"] = tuple(borders.values())

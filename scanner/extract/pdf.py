@@ -1,0 +1,267 @@
+"""PDF: text with page/box locations (pypdfium2), visual evidence of the first and last pages, OCR of image pages.
+
+Text comes from pdfium's text page, one segment per line located
+``{"page": n, "bbox": [x0, top, x1, bottom]}`` in PDF points from the page's
+top-left corner.  Visual evidence for the red-header check is read for the first
+and last pages only (masthead and separator on page 1, the seal over the date on
+the last) from pdfium's page objects: text objects with their fill colour (pdfium
+has already converted CMYK, spot and indexed colours to RGB, where pdfminer-based
+tools report raw tints), paths (lines, thin rectangles, circles) with stroke and
+fill colours, and images with their share of red pixels.  Pages without a text
+layer (scans) are rendered and read by the offline OCR engine, red pixels removed
+first; their red regions (masthead blocks, rules, seals) are measured on the raster.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+
+from scanner.document import Document, Location, Segment
+from scanner.errors import CorruptFile, EncryptedFile, ExtractionError, LimitExceeded
+from scanner.extract.layout import ImageBox, Layout, PageLayout, Rule, TextRun
+from scanner.extract.limits import check_pages, options_deadline
+
+MEDIA_TYPE = "application/pdf"
+PT_MM = 25.4 / 72
+SCAN_MIN_CHARS = 12  # a page with fewer text characters than this and a large image is treated as a scan
+OCR_DPI = 150
+LAYOUT_DPI = 72
+
+
+def _open(data: bytes):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg or "security" in msg:
+            raise EncryptedFile("PDF is password-protected") from None
+        raise CorruptFile(f"not a readable PDF ({str(exc).splitlines()[0][:80]})") from None
+    except Exception as exc:
+        raise CorruptFile(f"not a readable PDF ({type(exc).__name__})") from None
+
+
+def _color(fn, raw) -> tuple[int, int, int] | None:
+    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+    if not fn(raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+        return None
+    if a.value == 0:
+        return None
+    return r.value, g.value, b.value
+
+
+def _bounds(obj) -> tuple[float, float, float, float] | None:
+    try:
+        return obj.get_bounds()
+    except Exception:
+        return None
+
+
+def _text_of(raw, textpage_raw) -> str:
+    import pypdfium2.raw as c
+
+    n = c.FPDFTextObj_GetText(raw, textpage_raw, None, 0)
+    if n <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(n)
+    c.FPDFTextObj_GetText(raw, textpage_raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
+    return buf.raw[: n - 2].decode("utf-16-le", errors="replace")
+
+
+def _path_info(raw) -> tuple[bool, bool, int]:
+    """(filled, stroked, number of Bézier segments) of a path object."""
+    import pypdfium2.raw as c
+
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    if not c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False, True, 0
+    n = c.FPDFPath_CountSegments(raw)
+    curves = 0
+    for i in range(min(max(n, 0), 200)):
+        seg = c.FPDFPath_GetPathSegment(raw, i)
+        if seg and c.FPDFPathSegment_GetType(seg) == c.FPDF_SEGMENT_BEZIERTO:
+            curves += 1
+    return fill.value != 0, bool(stroke.value), curves
+
+
+def page_evidence(page, textpage, number: int) -> PageLayout:
+    """Coloured text, rules, images and round shapes of one page, in mm from the top-left corner."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    w, h = page.get_size()
+    layout = PageLayout(number=number, width_mm=w * PT_MM, height_mm=h * PT_MM)
+    order = 0
+
+    def box_mm(b):
+        l, bo, r, t = b
+        return (round(l * PT_MM, 2), round((h - t) * PT_MM, 2), round(r * PT_MM, 2), round((h - bo) * PT_MM, 2))
+
+    for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_TEXT, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE), max_depth=3):
+        b = _bounds(obj)
+        if b is None:
+            continue
+        order += 1
+        bx = box_mm(b)
+        if obj.type == c.FPDF_PAGEOBJ_TEXT:
+            text = _text_of(obj.raw, textpage.raw)
+            if not text.strip():
+                continue
+            color = _color(c.FPDFPageObj_GetFillColor, obj.raw)
+            size = ctypes.c_float()
+            size_pt = None
+            if c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size)):
+                m = obj.get_matrix()
+                size_pt = round(size.value * math.hypot(m.c, m.d), 2)
+            layout.runs.append(TextRun(text=text, color=color, size_pt=size_pt, bbox=bx, order=order, source="fill"))
+        elif obj.type == c.FPDF_PAGEOBJ_PATH:
+            filled, stroked, curves = _path_info(obj.raw)
+            stroke = _color(c.FPDFPageObj_GetStrokeColor, obj.raw) if stroked else None
+            fill = _color(c.FPDFPageObj_GetFillColor, obj.raw) if filled else None
+            color = stroke or fill
+            if color is None:
+                continue
+            width = bx[2] - bx[0]
+            height = bx[3] - bx[1]
+            if height <= 3.0 and width >= 10.0:
+                sw = ctypes.c_float()
+                c.FPDFPageObj_GetStrokeWidth(obj.raw, ctypes.byref(sw))
+                thick = max(height, sw.value * PT_MM if stroked else 0.0)
+                y = (bx[1] + bx[3]) / 2
+                layout.rules.append(Rule(bx[0], round(y, 2), bx[2], round(y, 2), color=color, width_mm=round(thick, 3),
+                                         kind="line" if stroked and not filled else "rect", order=order))
+            elif curves >= 4 and width >= 10 and height >= 10 and 0.8 <= width / max(height, 0.01) <= 1.25:
+                layout.images.append(ImageBox(bx, kind="shape", order=order, ring_coverage=1.0 if stroked else None,
+                                              color=color))
+        elif obj.type == c.FPDF_PAGEOBJ_IMAGE:
+            if (bx[2] - bx[0]) < 5 or (bx[3] - bx[1]) < 5:
+                continue
+            red_fraction = ring = None
+            box = bx
+            try:
+                from scanner.extract.image_raster import red_stats
+
+                img = obj.get_bitmap(render=False).to_pil() if isinstance(obj, pdfium.PdfImage) else None
+                if img is not None:
+                    red_fraction, ring, rbox, (iw, ih) = red_stats(img)
+                    if rbox is not None:
+                        sx, sy = (bx[2] - bx[0]) / iw, (bx[3] - bx[1]) / ih
+                        box = (round(bx[0] + rbox[0] * sx, 2), round(bx[1] + rbox[1] * sy, 2),
+                               round(bx[0] + rbox[2] * sx, 2), round(bx[1] + rbox[3] * sy, 2))
+                        red_fraction = red_fraction * iw * ih / max(1, (rbox[2] - rbox[0]) * (rbox[3] - rbox[1]))
+            except Exception:
+                red_fraction = ring = None
+            layout.images.append(ImageBox(box, red_fraction=red_fraction, kind="image", order=order,
+                                          ring_coverage=ring))
+    return layout
+
+
+def _image_area_share(page) -> float:
+    import pypdfium2.raw as c
+
+    w, h = page.get_size()
+    area = 0.0
+    for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        b = _bounds(obj)
+        if b:
+            area += max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+    return area / max(1.0, w * h)
+
+
+def _line_segments(raw: str, textpage, number: int, height: float) -> tuple[str, list[tuple[int, int, Location]]]:
+    """The page text with pdfium's CRLF breaks made LF, and (start, end, location) for each line.
+
+    pdfium counts a generated CRLF as two characters, so offsets into ``raw`` are its
+    character indices; a line's box spans its first and last characters.
+    """
+    out = []
+    raw_pos = clean_pos = 0
+    lines = raw.split("\r\n")
+    for line in lines:
+        s, e = 0, len(line)
+        while e > s and line[e - 1] in " \r\n\t":
+            e -= 1
+        while s < e and line[s] in " \t":
+            s += 1
+        if e > s:
+            try:
+                l0, b0, r0, t0 = textpage.get_charbox(raw_pos + s)
+                l1, b1, r1, t1 = textpage.get_charbox(raw_pos + e - 1)
+                bbox = (round(min(l0, l1), 1), round(height - max(t0, t1), 1), round(max(r0, r1), 1),
+                        round(height - min(b0, b1), 1))
+            except Exception:
+                bbox = None
+            out.append((clean_pos + s, clean_pos + e, Location(page=number, bbox=bbox)))
+        raw_pos += len(line) + 2
+        clean_pos += len(line) + 1
+    text = "\n".join(lines).replace("\r", "\n")
+    return text, out
+
+
+def extract_pdf(data: bytes, source: str, options: object) -> Document:
+    deadline = options_deadline(options, "PDF extraction")
+    pdf = _open(data)
+    try:
+        try:
+            count = len(pdf)
+        except Exception:
+            raise CorruptFile("PDF page tree is damaged") from None
+        if count == 0:
+            raise CorruptFile("PDF has no pages")
+        check_pages(count, options)
+        pieces: list[str] = []
+        segments: list[Segment] = []
+        pages: list[PageLayout] = []
+        pos = 0
+        ocr_pages: list[int] = []
+        want_ocr = getattr(options, "ocr", True)
+        for i in range(count):
+            deadline.check()
+            try:
+                page = pdf[i]
+                textpage = page.get_textpage()
+                raw = textpage.get_text_range()
+            except ExtractionError:
+                raise
+            except Exception:
+                raise CorruptFile(f"PDF page {i + 1} cannot be read") from None
+            number = i + 1
+            _, h = page.get_size()
+            visible_chars = len(raw) - raw.count(" ") - raw.count("\r") - raw.count("\n")
+            scan = visible_chars < SCAN_MIN_CHARS and _image_area_share(page) > 0.3
+            if scan:
+                from scanner.extract.image import raster_page
+
+                layout, lines = raster_page(page.render(scale=OCR_DPI / 72).to_pil(), number, OCR_DPI,
+                                            ocr=want_ocr, deadline=deadline)
+                ocr_pages.append(number)
+                pages.append(layout)
+                for text, bbox_pt in lines:
+                    segments.append(Segment(pos, pos + len(text), Location(page=number, bbox=bbox_pt)))
+                    pieces.append(text + "\n")
+                    pos += len(text) + 1
+            else:
+                text, lines = _line_segments(raw, textpage, number, h)
+                for s_, e_, loc in lines:
+                    segments.append(Segment(pos + s_, pos + e_, loc))
+                if number == 1 or number == count:
+                    pages.append(page_evidence(page, textpage, number))
+                if text and not text.endswith("\n"):
+                    text += "\n"
+                pieces.append(text)
+                pos += len(text)
+        out = "".join(pieces)
+        return Document(text=out, segments=segments, media_type=MEDIA_TYPE, layout=Layout(kind="pdf", pages=pages),
+                        metadata={"pages": count, **({"ocr_pages": ocr_pages} if ocr_pages else {})})
+    except ExtractionError:
+        raise
+    except (MemoryError, RecursionError) as exc:
+        raise LimitExceeded(f"PDF is too complex to read ({type(exc).__name__})") from None
+    finally:
+        try:
+            pdf.close()
+        except Exception:
+            pass
