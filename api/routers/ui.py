@@ -30,6 +30,11 @@ templates.env.globals["STATE_NAMES"] = STATE_NAMES
 templates.env.globals["SEVERITY_NAMES"] = charts.SEVERITY_NAMES
 ROLE_NAMES = {"admin": "管理员", "reviewer": "审核员", "operator": "单位联络员"}
 templates.env.globals["ROLE_NAMES"] = ROLE_NAMES
+ACTION_NAMES = {"created": "发现问题，创建工单", "assign": "分派", "fix": "标记已整改", "recheck": "发起复核",
+                "pass": "复核通过", "fail": "复核未通过", "reappear": "问题再次出现", "false_positive": "标记误报",
+                "accept_risk": "接受风险", "reactivate": "重新激活", "comment": "评论", "escalate": "超时督办",
+                "extend": "延长时限", "recheck_error": "复核失败（页面无法访问）"}
+templates.env.globals["ACTION_NAMES"] = ACTION_NAMES
 
 
 class _Login(Exception):
