@@ -124,13 +124,18 @@ def data_files() -> list[Path]:
     return [DATA / "shape_similar.tsv", DATA / "shape_extra.tsv"]
 
 
-def _primary(ch: str) -> str | None:
+@functools.lru_cache(maxsize=1)
+def _primary_table() -> dict[str, str]:
     from pypinyin.pinyin_dict import pinyin_dict
 
-    readings = pinyin_dict.get(ord(ch))
-    return readings.split(",")[0].translate(_TONES) if readings else None
+    return {chr(cp): r.split(",")[0].translate(_TONES) for cp, r in pinyin_dict.items()}
 
 
+def _primary(ch: str) -> str | None:
+    return _primary_table().get(ch)
+
+
+@functools.lru_cache(maxsize=65536)
 def sound_key(word: str) -> str | None:
     """Toneless pinyin of ``word`` by each character's first reading ("hui yi"), or None."""
     out = []

@@ -84,6 +84,10 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
     words = _word_proposals(text, toks, protected, params, base, lex)
+    nonhan = [0]
+    for ch in text:
+        nonhan.append(nonhan[-1] + (not _is_han(ch)))
+    freq = lex.freq
     for i in singles:
         if base + i in protected:
             continue
@@ -92,22 +96,23 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
             continue
         for a in range(max(0, i - 3), i + 1):
             for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
-                if any(not _is_han(ch) for ch in text[a:b]):
+                if nonhan[b] != nonhan[a]:
+                    continue
+                left, right = text[a:i], text[i + 1:b]
+                matches = [c for c in lex.completions(left, right) if c in conf]
+                if not matches:
                     continue
                 orig = text[a:b]
-                if lex.freq.get(orig, 0) > params.max_orig_freq or lm.in_vocab(orig):
+                if freq.get(orig, 0) > params.max_orig_freq or lm.in_vocab(orig):
                     continue
-                for c in lex.completions(text[a:i], text[i + 1:b]):
-                    rel = conf.get(c)
-                    if rel is None:
-                        continue
-                    word = text[a:i] + c + text[i + 1:b]
-                    f = lex.freq.get(word, 0)
+                for c in matches:
+                    word = left + c + right
+                    f = freq.get(word, 0)
                     if f < params.min_word_freq:
                         continue
                     key = (i, c)
                     if key not in proposals or len(word) > len(proposals[key][0]):
-                        proposals[key] = (word, a, rel, f)
+                        proposals[key] = (word, a, conf[c], f)
     if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])

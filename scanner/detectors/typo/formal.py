@@ -74,10 +74,15 @@ _PAIRS = {"《": "》", "“": "”", "（": "）", "【": "】", "〔": "〕", 
 _HALF_CLOSE = {"（": ")", "【": "]", "〔": "]"}
 _HALF_OPEN = {"）": "(", "】": "[", "〕": "["}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_LIST_MARK = re.compile(r"(?:^|[；;。：:，,\s])[0-9一二三四五六七八九十a-zA-Z]{1,3}$")  # "1）" "二）" list numbering
 
 
 def _han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+_HALFWIDTH = re.compile(r"(?<=[\u4e00-\u9fff])[,;:?!](?=[\u4e00-\u9fff])")
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
 def punctuation(text: str) -> Iterator[Hit]:
@@ -85,10 +90,18 @@ def punctuation(text: str) -> Iterator[Hit]:
     for para in text.split("\n"):
         yield from _paragraph_pairs(para, start)
         start += len(para) + 1
-    for m in re.finditer(r"(?<=[\u4e00-\u9fff])[,;:?!](?=[\u4e00-\u9fff])", text):
-        full = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}[m.group()]
-        yield Hit("typo.punct.halfwidth", m.start(), m.end(), full,
-                  "中文句子中使用了半角标点，应使用全角标点（GB/T 15834-2011）。", Severity.LOW)
+    # Half-width marks between Han characters: one finding per paragraph (the first), with the count,
+    # so a page typed with half-width commas throughout is one problem per paragraph, not hundreds.
+    start = 0
+    for para in text.split("\n"):
+        found = list(_HALFWIDTH.finditer(para))
+        if found:
+            m = found[0]
+            full = _FULLWIDTH[m.group()]
+            yield Hit("typo.punct.halfwidth", start + m.start(), start + m.end(), full,
+                      f"中文句子中使用了半角标点（本段共{len(found)}处），应使用全角标点（GB/T 15834-2011）。",
+                      Severity.LOW, details={"count_in_paragraph": len(found)})
+        start += len(para) + 1
 
 
 def _paragraph_pairs(para: str, base: int) -> Iterator[Hit]:
@@ -108,7 +121,7 @@ def _paragraph_pairs(para: str, base: int) -> Iterator[Hit]:
                 continue
             k = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == opener), None)
             if k is None:
-                if ch == "）" and re.match(r"\s*[0-9一二三四五六七八九十a-zA-Z]{1,3}$", para[:i]):
+                if ch == "）" and _LIST_MARK.search(para[:i]):
                     continue  # list numbering "1）"
                 yield Hit("typo.punct.unpaired", base + i, base + i + 1, None,
                           f"“{ch}”没有与之配对的“{opener}”（GB/T 15834-2011 标点成对使用）。", Severity.LOW)

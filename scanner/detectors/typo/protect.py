@@ -81,6 +81,8 @@ def protected_offsets(text: str, own_names: list[str] | tuple[str, ...] = ()) ->
                 out.update(range(s, e))
                 break
         after = m.end()
+        while after < len(text) and text[after] in ":：  ":
+            after += 1
         for length in (3, 2):
             cand = text[after:after + length]
             if len(cand) == length and (cand[0] in single or cand[:2] in compound):
