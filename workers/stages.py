@@ -62,6 +62,9 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
             return "duplicate"
         url, etag, modified = page.url, page.etag, page.last_modified
         force = force or bool(options.get("force"))
+        stale_rules = page.checked_ruleset not in (None, context.checker(cfg).ruleset) and page.kind != "links"
+    if stale_rules:  # the rules changed since this page was checked: read it again
+        etag = modified = None
     robots = context.robots(cfg)
     if not options.get("ignore_robots") and not robots.allowed(url):
         with db.session() as s:

@@ -103,7 +103,7 @@ def content_hash(text: str) -> str:
     """SHA-256 of the normalised text (width, spacing and punctuation folding from scanner.normalize)."""
     from scanner.normalize import normalize
 
-    folded = re.sub(r"\s+", " ", normalize(text).text).strip()
+    folded = re.sub(r"\s+", "", normalize(text).text)  # layout whitespace carries no words in Chinese text
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 

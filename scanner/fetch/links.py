@@ -19,8 +19,9 @@ import httpx
 
 from scanner.findings import Explanation, Severity, fingerprint
 
-SOFT_404 = re.compile(r"404|页面不存在|页面未找到|找不到(该|您要的|相关)?页面|您(所)?访问的页面(已)?不存在|"
+SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(该|您要的|相关)?页面|您(所)?访问的页面(已)?不存在|"
                       r"(页面|内容|信息)已(被)?删除|Page Not Found|Not Found", re.I)
+BARE_404 = re.compile(r"[\W_]*(错误|error)?[\W_]*404[\W_]*(错误|error|页面)?[\W_]*", re.I)
 BAD_LINK_WORDS = re.compile(r"博彩|赌场|棋牌|彩票|六合彩|百家乐|娱乐城|代孕|办证|发票|色情|成人|私服|贷款|"
                             r"casino|bet|porn|sex", re.I)
 
@@ -29,7 +30,7 @@ def looks_soft_404(status: int, title: str | None, text: str) -> bool:
     """A 200 answer that is really an error page: the title says so, or a short body does."""
     if status != 200:
         return False
-    if title and SOFT_404.search(title):
+    if title and (SOFT_404.search(title) or BARE_404.fullmatch(title.strip())):
         return True
     return len(text.strip()) < 300 and bool(SOFT_404.search(text))
 
@@ -68,13 +69,17 @@ def dark_link_findings(site: str, page_url: str, links, in_scope) -> list[dict[s
     for link in links:
         if not getattr(link, "hidden", False):
             continue
-        off_site = not in_scope(link.href)
+        from scanner.fetch.crawler import normalize_url
+
+        target = normalize_url(link.href, page_url)
+        off_site = target is not None and not in_scope(target)
         bad = BAD_LINK_WORDS.search(f"{link.text} {link.href}")
         if not (off_site or bad):
             continue
         why = "指向站外" if off_site else ""
         why += ("，" if why else "") + (f"含可疑内容“{bad.group(0)}”" if bad else "")
-        out.append(_finding(site, page_url, "dark-link", "暗链", Severity.HIGH if bad else Severity.MEDIUM, link.href,
+        out.append(_finding(site, page_url, "dark-link", "暗链", Severity.HIGH if bad else Severity.MEDIUM,
+                            target or link.href,
                             link.text or link.href, f"访客不可见的隐藏链接{why}，疑似被植入暗链", link.selector,
                             "删除隐藏链接并排查网站是否被篡改", off_site=off_site))
     return out
