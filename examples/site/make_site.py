@@ -324,9 +324,9 @@ PROBLEMS = [
       "hidden (left:-9999px) link to http://bjl88.example.com/ (off-site)"),
     P("links-broken", "tzgg/index.html", "links", "broken_link", "关于做好2024年元旦春节期间安全生产工作的通知",
       "links to tzgg/t20231201_1999.html, which does not exist (404)"),
-    P("redheader-pdf", "tzgg/files/qzf-2024-8.pdf", "redheader", "red_header", "清河县人民政府文件",
+    P("redheader-pdf", "tzgg/files/qzf-2024-8.pdf", "redheader", "redheader", "清河县人民政府文件",
       "GB/T 9704-style red header: red (240,89,62) centred 发文机关标志 and a red separator line under 清政发〔2024〕8号 (the same notice as the page, correctly numbered)"),
-    P("template-org-name", "index.html", "sensitive", "misspelt_name", FOOTER_ORG,
+    P("template-org-name", "index.html", "sensitive", "serious_misstatement", FOOTER_ORG,
       "the site's own name misspelt (办工室 for 办公室) in the footer of every page: report once per site",
       template=True),
 ]
