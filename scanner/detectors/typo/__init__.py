@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 
 from scanner.detectors.base import Detector
@@ -20,7 +21,7 @@ from scanner.detectors.typo.protect import protected_offsets
 from scanner.findings import Finding, Severity
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import jieba_dict_path, lexicon
-from scanner.nlp.segment import words
+from scanner.nlp.segment import Token, words
 from scanner.nlp.sentences import clauses
 
 __all__ = ["TypoDetector", "CharParams", "check_clause"]
@@ -96,10 +97,16 @@ class TypoDetector(Detector):
     def _chars(self, analysis, text: str) -> Iterator[Finding]:
         own = list(self.config.get("own_names") or [])
         protected = protected_offsets(text, own)
+        toks = words(analysis)
+        starts = [t.start for t in toks]
         for s, e in clauses(analysis):
             if e - s < 2:
                 continue
-            for hit in check_clause(text[s:e], protected, self.params, base=s):
+            lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+            local = [Token(t.word, t.start - s, t.end - s) for t in toks[lo:hi] if t.end <= e]
+            if sum(t.end - t.start for t in local) != e - s:
+                local = None  # a token crosses the clause edge: segment the clause on its own
+            for hit in check_clause(text[s:e], protected, self.params, base=s, toks=local):
                 pos = s + hit.pos
                 shape = hit.relation == "shape"
                 word = hit.relation == "word-sound"

@@ -19,11 +19,12 @@ The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.m
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
-from scanner.nlp.segment import segment
+from scanner.nlp.segment import Token, segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,67 +53,82 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _word_proposals(text, toks, protected, params, base, lex) -> dict[tuple[int, str], int]:
+@functools.lru_cache(maxsize=65536)
+def _homophone_alts(orig: str, min_word_freq: int, ratio: float) -> tuple[tuple[str, int], ...]:
+    key = confusion.sound_key(orig)
+    if key is None:
+        return ()
+    f0 = lexicon().freq.get(orig, 0)
+    return tuple((alt, f) for alt, f in confusion.homophone_words().get(key, ())[:3]
+                 if alt != orig and f >= min_word_freq and f >= ratio * max(f0, 1))
+
+
+@functools.lru_cache(maxsize=262144)
+def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ...]:
+    """(candidate, relation) for ``ch`` between ``left`` and ``right`` that complete a dictionary word."""
+    compl = lexicon().completions(left, right)
+    if not compl:
+        return ()
+    conf = confusion.candidates(ch)
+    return tuple((c, conf[c]) for c in compl if c in conf)
+
+
+def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[int, str], int]:
     """Whole spans that sound like a much more frequent word: multi-character tokens, and
     two single-character tokens in a row (照/开 → 召开)."""
     spans = [(t.start, t.end) for t in toks if 2 <= t.end - t.start <= 4]
     spans += [(a.start, b.end) for a, b in zip(toks, toks[1:])
               if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
-    homophones = confusion.homophone_words()
     out: dict[tuple[int, str], int] = {}
     for a, b in spans:
-        orig = text[a:b]
-        if not all(_is_han(c) for c in orig) or any(base + k in protected for k in range(a, b)):
+        if nonhan[b] != nonhan[a]:
             continue
-        key = confusion.sound_key(orig)
-        if key is None:
+        alts = _homophone_alts(text[a:b], params.min_word_freq, params.word_ratio)
+        if not alts or any(base + k in protected for k in range(a, b)):
             continue
-        f0 = lex.freq.get(orig, 0)
-        for alt, f in homophones.get(key, ())[:3]:
-            if alt == orig or f < params.min_word_freq or f < params.word_ratio * max(f0, 1):
-                continue
+        for alt, f in alts:
             out[(a, alt)] = f
     return out
 
 
 def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
-                 params: CharParams = CharParams(), base: int = 0) -> list[CharHit]:
-    """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip."""
+                 params: CharParams = CharParams(), base: int = 0, toks: list[Token] | None = None) -> list[CharHit]:
+    """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip;
+    ``toks`` are the clause's tokens when the caller has them (clause-relative offsets)."""
     lex = lexicon()
-    toks = segment(text)
+    if toks is None:
+        toks = segment(text)
     singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
-    words = _word_proposals(text, toks, protected, params, base, lex)
     nonhan = [0]
     for ch in text:
         nonhan.append(nonhan[-1] + (not _is_han(ch)))
+    words = _word_proposals(text, toks, protected, params, base, nonhan)
     freq = lex.freq
     for i in singles:
         if base + i in protected:
             continue
-        conf = confusion.candidates(text[i])
-        if not conf:
-            continue
+        ch = text[i]
         for a in range(max(0, i - 3), i + 1):
             for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
                 if nonhan[b] != nonhan[a]:
                     continue
                 left, right = text[a:i], text[i + 1:b]
-                matches = [c for c in lex.completions(left, right) if c in conf]
+                matches = _window_matches(left, right, ch)
                 if not matches:
                     continue
                 orig = text[a:b]
                 if freq.get(orig, 0) > params.max_orig_freq or lm.in_vocab(orig):
                     continue
-                for c in matches:
+                for c, rel in matches:
                     word = left + c + right
                     f = freq.get(word, 0)
                     if f < params.min_word_freq:
                         continue
                     key = (i, c)
                     if key not in proposals or len(word) > len(proposals[key][0]):
-                        proposals[key] = (word, a, conf[c], f)
+                        proposals[key] = (word, a, rel, f)
     if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])
