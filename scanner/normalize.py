@@ -141,7 +141,67 @@ def char_table() -> tuple[dict[int, str], dict[str, str]]:
     Traditional → simplified comes from OpenCC's character table, applied only to
     characters outside GB2312, so that characters valid in simplified text
     (著, 乾, 瞭 …) are never rewritten.
+
+    Building the table takes a few hundred milliseconds (OpenCC over every CJK
+    code point), so it is cached on disk under ``CUOMIN_CACHE_DIR`` (default
+    ``~/.cache/cuomin``), keyed by the Python, Unicode and OpenCC versions and this
+    module's source; a missing, stale or unreadable cache is rebuilt.
     """
+    path = _table_cache_path()
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                import pickle
+
+                one, expand = pickle.load(fh)
+            if isinstance(one, dict) and isinstance(expand, dict):
+                return one, expand
+        except Exception:  # noqa: BLE001 - missing, truncated or foreign cache: rebuild
+            pass
+    one, expand = _build_char_table()
+    if path is not None:
+        _write_cache(path, (one, expand))
+    return one, expand
+
+
+def _table_cache_path():
+    import hashlib
+    import os
+    import sys
+    from pathlib import Path
+
+    try:
+        from importlib.metadata import version
+
+        opencc_version = version("opencc")
+    except Exception:  # noqa: BLE001 - unknown version: key on the rest
+        opencc_version = "?"
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    key = hashlib.sha256(b"\0".join([source, sys.version.encode(), unicodedata.unidata_version.encode(),
+                                     opencc_version.encode()])).hexdigest()[:16]
+    root = Path(os.environ.get("CUOMIN_CACHE_DIR") or Path.home() / ".cache" / "cuomin")
+    return root / f"normalize-table-{key}.pickle"
+
+
+def _write_cache(path, value) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".normalize-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: build the table each time
+
+
+def _build_char_table() -> tuple[dict[int, str], dict[str, str]]:
     one: dict[int, str] = {}
     expand: dict[str, str] = {}
     for lo, hi in _NFKC_RANGES:

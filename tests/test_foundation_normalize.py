@@ -110,3 +110,18 @@ def test_compose_maps_through_two_layers(text, _):
         s, e = layer.to_source(i, i + 1)
         assert 0 <= s < e <= len(text)
         assert layer.text[i] in normalize(text[s:e]).text
+
+
+def test_char_table_disk_cache_is_written_reused_and_rebuilt_when_damaged(tmp_path, monkeypatch):
+    import sys
+
+    module = sys.modules["scanner.normalize"]
+    monkeypatch.setenv("CUOMIN_CACHE_DIR", str(tmp_path))
+    built = module._build_char_table()
+    assert module.char_table.__wrapped__() == built
+    [cache] = list(tmp_path.glob("normalize-table-*.pickle"))
+    assert module.char_table.__wrapped__() == built  # read back from the cache
+    cache.write_bytes(b"\x80\x05garbage")
+    assert module.char_table.__wrapped__() == built  # damaged: rebuilt and rewritten
+    assert cache.read_bytes() != b"\x80\x05garbage"
+    assert built[0][ord("國")] == "国" and ord("著") not in built[0]
