@@ -27,7 +27,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass
 
-__all__ = ["MappedText", "MappedTextBuilder", "normalize", "char_table"]
+__all__ = ["MappedText", "MappedTextBuilder", "char_table", "normalize"]
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ class MappedText:
     ends: array | None = None
 
     @classmethod
-    def identity(cls, text: str) -> "MappedText":
+    def identity(cls, text: str) -> MappedText:
         return cls(text, len(text))
 
     @property
@@ -67,7 +67,7 @@ class MappedText:
     def source_offset(self, index: int) -> int:
         return self.to_source(index, index)[0]
 
-    def compose(self, inner: "MappedText") -> "MappedText":
+    def compose(self, inner: MappedText) -> MappedText:
         """Chain: ``self`` was built from ``inner.text``; the result maps to ``inner``'s source."""
         if self.starts is None:
             return MappedText(self.text, inner.source_length, inner.starts, inner.ends)
@@ -81,7 +81,7 @@ class MappedText:
 class MappedTextBuilder:
     """Accumulates output pieces with their source spans and builds a :class:`MappedText`."""
 
-    __slots__ = ("_parts", "_starts", "_ends", "_length", "_identity_so_far", "_source_length")
+    __slots__ = ("_ends", "_identity_so_far", "_length", "_parts", "_source_length", "_starts")
 
     def __init__(self, source_length: int):
         self._parts: list[str] = []

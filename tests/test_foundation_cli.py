@@ -119,7 +119,7 @@ def test_usage_and_input_errors_exit_2_with_a_clear_message(capsys, monkeypatch,
 
 def test_directory_input_points_at_scan(capsys, monkeypatch, tmp_path):
     code, out, err = run(capsys, monkeypatch, "--format", "json", str(tmp_path))
-    assert code == 2 and "directory" in err and "cuomin scan" in err
+    assert code == 2 and out == "" and "directory" in err and "cuomin scan" in err
 
 
 def test_a_bad_input_among_good_ones_is_skipped_and_exits_2(capsys, monkeypatch, tmp_path, notice):
@@ -133,12 +133,14 @@ def test_a_bad_input_among_good_ones_is_skipped_and_exits_2(capsys, monkeypatch,
 
 def test_stdin_text(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "--format", "json", "-", stdin="据國务院通知".encode())
+    assert code == 0
     [obj] = objects(out)
     assert obj["source"] == "-" and obj["findings"][0]["start"] == 1 and obj["text_length"] == 6
 
 
 def test_stdin_gb18030_text(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "--format", "json", "-", stdin="朱镕基同志截止".encode("gb18030"))
+    assert code == 0
     [obj] = objects(out)
     assert obj["text_length"] == 7 and obj["findings"][0]["start"] == 5
 
@@ -146,6 +148,7 @@ def test_stdin_gb18030_text(capsys, monkeypatch):
 def test_lines_one_object_per_line_empty_lines_included(capsys, monkeypatch):
     data = "第一行截止\n\n第三行國务院\r\n第四行\n".encode()
     code, out, _ = run(capsys, monkeypatch, "--format", "json", "--lines", "-", stdin=data)
+    assert code == 0
     rows = objects(out)
     assert [r["source"] for r in rows] == ["-:1", "-:2", "-:3", "-:4"]
     assert [r["text_length"] for r in rows] == [5, 0, 6, 3]
@@ -171,13 +174,14 @@ def test_html_file_locations_are_selectors(capsys, monkeypatch, tmp_path):
     p.write_bytes('<html><head><meta charset="gb2312"><title>通知</title></head><body><div id="zoom">'
                   '<p>朱镕基同志</p><p>请于截止日期前报送。</p></div></body></html>'.encode("gb18030"))
     code, out, _ = run(capsys, monkeypatch, "--format", "json", str(p))
+    assert code == 0
     [obj] = objects(out)
     [f] = obj["findings"]
     assert f["location"] == {"selector": "#zoom > p:nth-of-type(2)", "offset": 2}
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path == "/tzgg/t1.html":
             body = ('<html><head><meta charset="gbk"></head><body><p>朱镕基同志题词</p>'
                     '<p>根据國务院部署</p></body></html>').encode("gb18030")
@@ -215,7 +219,7 @@ def test_url_inputs(capsys, monkeypatch, server):
 def test_text_format_table_without_colours_off_a_terminal(capsys, monkeypatch, notice):
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     code, out, err = run(capsys, monkeypatch, str(notice), "-", stdin="一切正常".encode())
-    assert code == 0
+    assert code == 0 and err == ""
     assert "\x1b[" not in out
     assert str(notice) in out and "拦截" in out and "國务院 → 国务院" in out and "截止 → 截至" in out
     assert "共检查 2 个文档：通过 1，待复核 0，拦截 1；问题 3 处" in out.replace("\n", "")
@@ -232,5 +236,17 @@ def test_text_format_colours_on_a_terminal(capsys, monkeypatch, notice):
 
 def test_text_format_lines_lists_only_documents_with_findings(capsys, monkeypatch):
     code, out, _ = run(capsys, monkeypatch, "--lines", "-", stdin="正常一\n截止日期\n正常三\n".encode())
+    assert code == 0
     assert "-:2" in out and "-:1" not in out and "-:3" not in out
     assert "共检查 3 个文档" in out
+
+
+def test_progress_bar_goes_to_stderr_on_a_terminal(capsys, monkeypatch, notice, tmp_path):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    other = tmp_path / "b.txt"
+    other.write_text("无问题的句子", encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, str(notice), str(other))
+    assert code == 0
+    assert "检查中" in err and "检查中" not in out
+    code, out, err = run(capsys, monkeypatch, "--no-progress", str(notice), str(other))
+    assert "检查中" not in err

@@ -18,7 +18,7 @@ ALPHABET = st.sampled_from(list(
     "\uf900\uf9dc\u2f00\u2fd5abcXYZ019"
 ))
 TEXT = st.lists(ALPHABET, max_size=80).map("".join)
-settings.register_profile("foundation", max_examples=300, deadline=None,
+settings.register_profile("foundation", max_examples=150, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("foundation")
 

@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from make_site import HIRES  # noqa: E402  (the same synthetic people as expected.json)
+from make_site import HIRES
 
 RED = RGBColor(240, 89, 62)
 SERIF = "Noto Serif CJK SC"  # stands in for 方正小标宋/仿宋 (fonts-noto-cjk)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from scanner.errors import CuominError
 
@@ -76,8 +77,14 @@ class Table:
         self.progress = None
         self.task = None
         if progress and self.err.is_terminal and (total is None or total > 1):
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
-                                       TimeElapsedColumn)
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             columns = [SpinnerColumn(), TextColumn("检查中"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn()]

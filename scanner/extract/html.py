@@ -33,12 +33,20 @@ from selectolax.lexbor import LexborHTMLParser
 from scanner.document import Document, Link, Location, Segment, Table, TableCell
 from scanner.errors import CorruptFile, LimitExceeded
 from scanner.extract.html_charset import decode_html
-from scanner.extract.html_css import (FONT_TAG_SIZES_PX, RuleIndex, find_color, font_size_px, parse_color,
-                                      parse_declarations, parse_length_px, parse_stylesheet)
+from scanner.extract.html_css import (
+    FONT_TAG_SIZES_PX,
+    RuleIndex,
+    find_color,
+    font_size_px,
+    parse_color,
+    parse_declarations,
+    parse_length_px,
+    parse_stylesheet,
+)
 from scanner.extract.layout import Layout, PageLayout, Rule, TextRun
 from scanner.extract.text import looks_binary
 
-__all__ = ["extract_html", "MAX_HTML_BYTES", "MAX_ELEMENTS", "MAX_DEPTH", "LAYOUT_BLOCKS"]
+__all__ = ["LAYOUT_BLOCKS", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_HTML_BYTES", "extract_html"]
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
 MAX_ELEMENTS = 500_000
@@ -90,9 +98,31 @@ def _is_cjk(ch: str) -> bool:
 
 
 class _Frame:
-    __slots__ = ("tag", "el_id", "classes", "parent", "depth", "nth", "same", "_selector", "start", "hidden",
-                 "vis_hidden", "template", "role", "color", "font_px", "bold", "align", "pre", "cell", "table",
-                 "link", "block", "main")
+    __slots__ = (
+        "_selector",
+        "align",
+        "block",
+        "bold",
+        "cell",
+        "classes",
+        "color",
+        "depth",
+        "el_id",
+        "font_px",
+        "hidden",
+        "link",
+        "main",
+        "nth",
+        "parent",
+        "pre",
+        "role",
+        "same",
+        "start",
+        "table",
+        "tag",
+        "template",
+        "vis_hidden",
+    )
 
     def __init__(self, tag, el_id, classes, parent, nth, same):
         self.tag = tag
@@ -137,7 +167,7 @@ def _words(value: str) -> list[str]:
 
 
 class _Table:
-    __slots__ = ("index", "row", "col", "taken", "cells", "header_row", "hidden", "in_head")
+    __slots__ = ("cells", "col", "header_row", "hidden", "in_head", "index", "row", "taken")
 
     def __init__(self, index: int, hidden: bool):
         self.index, self.hidden = index, hidden
@@ -149,7 +179,7 @@ class _Table:
 
 
 class _Cell:
-    __slots__ = ("table", "row", "col", "start", "end", "th")
+    __slots__ = ("col", "end", "row", "start", "table", "th")
 
     def __init__(self, table, row, col, th):
         self.table, self.row, self.col, self.th = table, row, col, th
@@ -460,8 +490,7 @@ class _Extractor:
             self.separate("\n")
         elif tag in ("td", "th"):
             tbl = frame.table
-            if tbl.row < 0:
-                tbl.row = 0
+            tbl.row = max(tbl.row, 0)
             while (tbl.row, tbl.col) in tbl.taken:
                 tbl.col += 1
             col = tbl.col
@@ -538,7 +567,7 @@ class _Walker(_Extractor):
         self._row_tags: dict[tuple[int, int], list[bool]] = {}
 
     def walk(self, root, root_frame: _Frame) -> None:
-        ENTER, LEAVE = 0, 1
+        LEAVE = 1  # work items: (0, node, parent, nth, same) to enter, (1, frame, node) to leave
         work: list[tuple] = []
         self._push_children(work, root, root_frame)
         while work:

@@ -25,8 +25,8 @@ PROPERTIES = frozenset({
 MAX_RULES = 5000
 MAX_STYLE_CHARS = 1_000_000
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-_AT_BLOCK = re.compile(r"@(media|supports|font-face|keyframes|-webkit-keyframes|page)[^{]*\{", re.I)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_AT_BLOCK = re.compile(r"@(media|supports|font-face|keyframes|-webkit-keyframes|page)[^{]*\{", re.IGNORECASE)
 _RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
 _COMPOUND = re.compile(r"^(?P<tag>[a-zA-Z][a-zA-Z0-9-]*|\*)?(?P<rest>(?:[.#][-_a-zA-Z0-9\u00a0-\uffff]+)*)$")
 

@@ -18,8 +18,16 @@ import httpx
 from scanner.document import Document
 from scanner.errors import InputError, LimitExceeded
 
-__all__ = ["DEFAULT_TIMEOUT", "DEFAULT_MAX_BYTES", "DEFAULT_USER_AGENT", "FetchError", "FetchResult",
-           "make_client", "fetch", "fetch_document"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_USER_AGENT",
+    "FetchError",
+    "FetchResult",
+    "fetch",
+    "fetch_document",
+    "make_client",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=10.0)
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
