@@ -70,3 +70,94 @@ def write_site(root: Path, pages: int = 30, attachments: int = 3, planted: dict[
     (root / "index.html").write_text(PAGE.format(title="某某区人民政府", nav=nav, body="欢迎访问",
                                                  extra=""), encoding="utf-8")
     return root
+
+
+class TcpProxy:
+    """A local TCP proxy to a service (PostgreSQL, Redis) that can be stopped and started, to make
+    the service unreachable for the processes using it without touching the shared service."""
+
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1"):
+        import socket
+
+        self.target = (target_host, target_port)
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self._server = None
+        self._conns: list = []
+
+    def start(self) -> "TcpProxy":
+        import socket
+        import threading
+
+        srv = socket.socket()
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", self.port))
+        srv.listen(128)
+        self._server = srv
+
+        def pump(a, b):
+            try:
+                while True:
+                    data = a.recv(65536)
+                    if not data:
+                        break
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for x in (a, b):
+                    try:
+                        x.close()
+                    except OSError:
+                        pass
+
+        def accept():
+            while True:
+                try:
+                    c, _ = srv.accept()
+                except OSError:
+                    return
+                try:
+                    u = socket.create_connection(self.target)
+                except OSError:
+                    c.close()
+                    continue
+                self._conns += [c, u]
+                threading.Thread(target=pump, args=(c, u), daemon=True).start()
+                threading.Thread(target=pump, args=(u, c), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Refuse new connections and cut the open ones (the service looks down)."""
+        import socket
+
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for c in self._conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+                c.close()
+            except OSError:
+                pass
+        self._conns = []
+
+
+def pg_schema_url(schema: str) -> str:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
+        c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        c.execute(f'CREATE SCHEMA "{schema}"')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+
+
+def drop_pg_schema(schema: str) -> None:
+    import psycopg
+
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
+        c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

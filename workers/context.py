@@ -101,6 +101,18 @@ def set_checker_factory(factory) -> None:
         _state.pop("checkers", None)
 
 
+def _env_factory():
+    """``CUOMIN_CHECKER=module:callable`` builds checkers (a custom detector registry for every worker)."""
+    import importlib
+    import os
+
+    spec = os.environ.get("CUOMIN_CHECKER")
+    if not spec:
+        return None
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def checker(site):
     from scanner.pipeline import Checker
 
@@ -108,5 +120,5 @@ def checker(site):
         cache = _state.setdefault("checkers", {})
         key = _site_key(site)
         if key not in cache:
-            cache[key] = (_checker_factory or Checker)(site)
+            cache[key] = (_checker_factory or _env_factory() or Checker)(site)
         return cache[key]

@@ -23,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"comma-separated queues to consume (default: {','.join(QUEUES)})")
     parser.add_argument("--processes", "-p", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--threads", "-t", type=int, default=4, help="threads per process")
+    parser.add_argument("--poll-ms", type=int, default=100, help="idle queue poll interval (default 100 ms)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,8 +41,6 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         print(f"cuomin worker: unknown queue(s) {', '.join(sorted(unknown))}; use {', '.join(QUEUES)}")
         return 2
-    from dramatiq.cli import main as dramatiq_main, make_argument_parser
+    from workers.runner import run as run_workers
 
-    argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
-            "--queues", *queues]
-    return int(dramatiq_main(make_argument_parser().parse_args(argv)) or 0)
+    return run_workers(args.processes, args.threads, queues, args.poll_ms)
