@@ -92,3 +92,10 @@ def test_margin_is_a_real_threshold():
     gain = hits[0].gain
     from scanner.detectors.typo.chars import CharParams
     assert not check_clause("大力培育发展大数局产业", params=CharParams(margin_sound=gain + 0.1, margin_word=gain + 0.1))
+
+
+def test_names_in_member_lists_are_protected(checker):
+    # A member list: names (surname + given name) stand between separators; rare given-name
+    # characters must not be "corrected" into common words.
+    text = "协调小组成员名单如下：\n组长：韦翯钰  县人民政府常务副县长\n副组长：钟谊  县政府办公室主任"
+    assert char_findings(checker, text) == []

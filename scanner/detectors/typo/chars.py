@@ -35,6 +35,7 @@ class CharParams:
     word_ratio: float = 3.0  # the homophone word must be this many times more frequent than the original
     min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
     max_orig_freq: int = 0  # the original span may not be a word more frequent than this
+    max_single_freq: int = 50000  # single characters more frequent than this as words are skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +99,17 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     lex = lexicon()
     if toks is None:
         toks = segment(text)
-    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
+    # Single characters that are very frequent words on their own (的 是 在 和 对 ...) are not
+    # looked at here: they are rarely the wrong character, and the confusable rules cover 的/地/得.
+    freq = lex.freq
+    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)
+               and freq.get(t.word, 0) < params.max_single_freq]
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
     nonhan = [0]
     for ch in text:
         nonhan.append(nonhan[-1] + (not _is_han(ch)))
     words = _word_proposals(text, toks, protected, params, base, nonhan)
-    freq = lex.freq
     for i in singles:
         if base + i in protected:
             continue

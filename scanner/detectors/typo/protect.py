@@ -20,7 +20,7 @@ _PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?=(?:乡|镇|村|县|区|旗|街道|
 _QUOTED = re.compile(r"《[^《》\n]{1,80}》|“[^“”\n]{1,60}”|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』|\"[^\"\n]{1,60}\"")
 _TITLES = ("同志|书记|主任|局长|处长|科长|县长|市长|省长|部长|厅长|镇长|乡长|村长|主席|委员|组长|队长|所长|院长|校长"
            "|经理|董事长|总经理|秘书长|副|负责人|代表|先生|女士|教授|医生|干部|同学|老师|警官|法官|检察官")
-_NAME_AFTER = re.compile(rf"(?={_TITLES})")
+_LISTED = re.compile(r"(?:^|(?<=[\s:：、，,（(]))([\u4e00-\u9fff]{2,3})(?=[\s、，,（(）)]|$)", re.M)
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,6 +69,11 @@ def protected_offsets(text: str, own_names: list[str] | tuple[str, ...] = ()) ->
     for m in _PLACE.finditer(text):
         out.update(range(m.start(), m.end()))
     single, compound = surnames()
+    # Names standing alone between separators, as in member lists (组长：韦某某  副县长).
+    for m in _LISTED.finditer(text):
+        cand = m.group(1)
+        if cand[0] in single or cand[:2] in compound:
+            out.update(range(m.start(1), m.end(1)))
     # Names before a title word: 主任高雨 / 高雨同志 / 高雨（副主任）.
     for m in re.finditer(rf"(?:{_TITLES})", text):
         e = m.start()
