@@ -373,6 +373,8 @@ class _Extractor:
     # -- helpers ----------------------------------------------------------------------------
 
     def _visibility(self, frame: _Frame, tag: str, attrs, style: dict[str, str]) -> None:
+        if not style and not ("hidden" in attrs or "width" in attrs or "height" in attrs or tag == "input"):
+            return
         if "hidden" in attrs or (tag == "input" and (attrs.get("type") or "").lower() == "hidden"):
             frame.hidden = True
         display = style.get("display", "").lower()
@@ -429,6 +431,8 @@ class _Extractor:
         align = (attrs.get("align") or "").strip().lower()
         if align in ("left", "center", "right", "justify") and tag not in ("img", "table"):
             frame.align = align
+        if not style:
+            return
         if "font" in style:
             font = style["font"].lower()
             if re.search(r"\b(bold|bolder|[6-9]00)\b", font):
