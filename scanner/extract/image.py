@@ -120,10 +120,14 @@ def raster_page(img, number: int, dpi: float, ocr: bool = True, deadline=None):
 def extract_image(data: bytes, source: str, options: object) -> Document:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    import warnings
+
     deadline = options_deadline(options, "image extraction")
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        img = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
         fmt = img.format or "PNG"
         frames = getattr(img, "n_frames", 1)
     except Image.DecompressionBombError:

@@ -184,6 +184,8 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
                 raise LimitExceeded(f"spreadsheet has more than {MAX_CELLS} cells")
         tables.append(Table(index=index, cells=tuple(cells), name=name, header_row=header_row, hidden=hidden))
     text = "".join(pieces)
-    return Document(text=text, segments=segments, media_type=MEDIA_TYPE, tables=tables,
+    media = "application/vnd.ms-excel" if data.startswith(OLE_MAGIC) else \
+        "application/vnd.oasis.opendocument.spreadsheet" if b"opendocument.spreadsheet" in data[:200] else MEDIA_TYPE
+    return Document(text=text, segments=segments, media_type=media, tables=tables,
                     metadata={"sheets": [m.name for m in wb.sheets_metadata],
                               "hidden_sheets": [t.name for t in tables if t.hidden]})

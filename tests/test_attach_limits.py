@@ -1,0 +1,104 @@
+"""Limits: size, pages, time, zip bombs, XML bombs, encrypted and corrupt files — each a clear error."""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scanner.errors import CorruptFile, EncryptedFile, ExtractionError, LimitExceeded
+from scanner.extract import ExtractOptions, extract, extract_path
+from scanner.extract.limits import read_member
+
+FIX = Path(__file__).parent / "fixtures" / "attachments"
+DOCX = (FIX / "run_color_neg.docx").read_bytes()
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>
+<w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"""
+
+
+def _replace_member(data: bytes, name: str, content: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, content if info.filename == name else src.read(info.filename))
+        for k, v in (extra or {}).items():
+            dst.writestr(k, v)
+    return out.getvalue()
+
+
+def test_file_size_limit():
+    with pytest.raises(LimitExceeded, match="byte limit"):
+        extract(DOCX, "big.docx", options=ExtractOptions(max_bytes=1000))
+
+
+def test_page_limit():
+    with pytest.raises(LimitExceeded, match="page limit"):
+        extract_path(FIX / "run_color.pdf", ExtractOptions(max_pages=1))
+
+
+def test_time_limit():
+    with pytest.raises(LimitExceeded, match="second limit"):
+        extract_path(FIX / "textbox_scan.pdf", ExtractOptions(max_seconds=1e-9))
+
+
+def test_zip_bomb_is_refused_before_inflating():
+    bomb = _replace_member(DOCX, "word/document.xml", DOCX[:0], extra={"word/media/zeros.bin": b"\0" * 60_000_000})
+    assert len(bomb) < 200_000
+    with pytest.raises(LimitExceeded, match="zip bomb"):
+        extract(bomb, "bomb.docx")
+    with pytest.raises(LimitExceeded, match="zip bomb"):
+        extract(bomb, "bomb.xlsx")
+
+
+def test_member_is_cut_at_its_limit_whatever_the_header_says():
+    zf = zipfile.ZipFile(io.BytesIO(DOCX))
+    with pytest.raises(LimitExceeded, match="zip bomb"):
+        read_member(zf, "word/document.xml", limit=100)
+
+
+def test_billion_laughs_in_docx_and_xlsx():
+    with pytest.raises(LimitExceeded, match="XML bomb"):
+        extract(_replace_member(DOCX, "word/document.xml", BILLION_LAUGHS), "laughs.docx")
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(LimitExceeded, match="XML bomb"):
+        extract(_replace_member(buf.getvalue(), "xl/worksheets/sheet1.xml", BILLION_LAUGHS), "laughs.xlsx")
+
+
+def test_encrypted_pdf():
+    with pytest.raises(EncryptedFile, match="password"):
+        extract_path(FIX / "encrypted.pdf")
+
+
+@pytest.mark.parametrize("name, data", [
+    ("cut.pdf", (FIX / "run_color.pdf").read_bytes()[:3000]),
+    ("junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20),
+    ("cut.docx", DOCX[:5000]),
+    ("junk.xlsx", b"PK\x03\x04" + b"\x01" * 500),
+    ("junk.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
+    ("junk.jpg", b"\xff\xd8\xff" + b"\x13" * 100),
+    ("junk.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100),
+])
+def test_corrupt_files_raise_extraction_errors(name, data):
+    with pytest.raises(ExtractionError) as err:
+        extract(data, name, options=ExtractOptions(max_seconds=60))
+    assert isinstance(err.value, (CorruptFile, LimitExceeded))
+
+
+def test_image_decompression_bomb():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(buf, "PNG")
+    with pytest.raises(LimitExceeded, match="pixels"):
+        extract(buf.getvalue(), "huge.png")
