@@ -92,3 +92,20 @@ def test_fetch_document_uses_header_charset_and_final_url(client):
     text_doc = fetch_document("http://www.qinghe.example/old", client)
     assert text_doc.source.endswith("/xwdt/index.html")
     assert text_doc.metadata["redirects"] == ["http://www.qinghe.example/old"]
+
+
+def test_size_cap_holds_for_chunked_bodies_without_content_length():
+    sent = []
+
+    def endless(request):
+        def body():
+            for _ in range(10_000):  # would be 10 MB if read to the end
+                sent.append(1)
+                yield "清河县".encode() * 341 + b"x"
+
+        return httpx.Response(200, content=body())
+
+    with make_client(transport=httpx.MockTransport(endless), max_bytes=64 * 1024) as c:
+        with pytest.raises(LimitExceeded):
+            fetch("http://www.qinghe.example/stream", c)
+    assert len(sent) < 100  # stopped reading soon after the cap
