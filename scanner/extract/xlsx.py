@@ -150,6 +150,7 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
         pos += len(heading) + 1
         cells: list[TableCell] = []
         header_row = None
+        first_row = None
         append_cell = cells.append
         append_seg = segments.append
         append_piece = pieces.append
@@ -158,12 +159,19 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
                 deadline.check()
             first = True
             row_label = str(r + 1)
+            filled = 0
+            texts = 0
             for c, value in enumerate(row):
                 if value == "" or value is None:
                     continue
-                text = value if type(value) is str else format_cell(value)
+                if type(value) is str:
+                    text = value
+                    texts += 1
+                else:
+                    text = format_cell(value)
                 if not text:
                     continue
+                filled += 1
                 if not first:
                     append_piece("\t")
                     pos += 1
@@ -177,12 +185,17 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
             if not first:
                 append_piece("\n")
                 pos += 1
-                if header_row is None:
+                if first_row is None:
+                    first_row = r
+                # the column headers: the first row of two or more cells, all text (a title row above
+                # a table is usually one merged cell)
+                if header_row is None and filled >= 2 and texts == filled:
                     header_row = r
             cells_seen += len(row)
             if cells_seen > MAX_CELLS:
                 raise LimitExceeded(f"spreadsheet has more than {MAX_CELLS} cells")
-        tables.append(Table(index=index, cells=tuple(cells), name=name, header_row=header_row, hidden=hidden))
+        tables.append(Table(index=index, cells=tuple(cells), name=name,
+                            header_row=header_row if header_row is not None else first_row, hidden=hidden))
     text = "".join(pieces)
     media = "application/vnd.ms-excel" if data.startswith(OLE_MAGIC) else \
         "application/vnd.oasis.opendocument.spreadsheet" if b"opendocument.spreadsheet" in data[:200] else MEDIA_TYPE
