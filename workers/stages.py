@@ -16,7 +16,8 @@ from sqlalchemy import delete
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
-from scanner.fetch.crawler import Scope, classify, conditional_fetch, content_hash, discover, filename_of
+from scanner.fetch.crawler import (Scope, classify, conditional_fetch, content_hash, discover, filename_of,
+                                   normalize_url)
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
 from scanner.store.recording import finish_page, record_page
@@ -48,9 +49,22 @@ def _link_problem(db, site_key: str, referrer_id: int | None, status: LinkStatus
     with db.session() as s:
         ref = s.get(Page, referrer_id)
         site = s.get(Site, ref.site_id)
-        f = broken_link_finding(site_key, ref.url, status)
+        text, selector = next(((e[1], e[2]) for e in ref.links or [] if isinstance(e, list) and e[0] == status.url),
+                              ("", None))
+        f = broken_link_finding(site_key, ref.url, status, text, selector)
         record_page(s, site_id=ref.site_id, page_id=ref.id, scan_id=None, findings=[f], ruleset="links",
                     content_hash=None, detectors=[], default_unit_id=site.default_unit_id)
+
+
+def _alias_of(db, site_id: int, page_id: int, scan_id: int) -> int | None:
+    """A page of this scan with a lower id and the very same body, if any."""
+    from sqlalchemy import select
+
+    with db.session() as s:
+        digest = s.get(Page, page_id).content_hash
+        return s.execute(select(Page.id).where(Page.site_id == site_id, Page.content_hash == digest,
+                                               Page.id < page_id, Page.last_scan_id == scan_id,
+                                               Page.status == 200).limit(1)).scalar()
 
 
 def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None, force: bool = False, *,
@@ -62,7 +76,7 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
             return "duplicate"
         url, etag, modified = page.url, page.etag, page.last_modified
         force = force or bool(options.get("force"))
-        stale_rules = page.checked_ruleset not in (None, context.checker(cfg).ruleset) and page.kind != "links"
+        stale_rules = page.checked_ruleset not in (None, context.checker(cfg).ruleset)
     if stale_rules:  # the rules changed since this page was checked: read it again
         etag = modified = None
     robots = context.robots(cfg)
@@ -86,7 +100,7 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
         with db.session() as s:
             p = s.get(Page, page_id)
             p.fetched_at, p.status = utcnow(), 304
-            links, depth = list(p.links or []), p.depth
+            links, depth = [e[0] if isinstance(e, list) else e for e in p.links or []], p.depth
         if scan_id and depth < int(options.get("max_depth", 20)):
             claim_and_send(db, site.id, scan_id, links, depth + 1, page_id, int(options.get("max_pages", 100_000)),
                            lane)
@@ -109,6 +123,7 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
         insert_ignore(s, Blob, {"sha256": key, "data": res.content, "created_at": utcnow()}, ["sha256"])
         p = s.get(Page, page_id)
         p.status, p.kind, p.fetched_at, p.error = res.status, kind, utcnow(), None
+        p.content_hash = digest
         p.media_type = (res.content_type or "").split(";")[0] or None
         p.etag, p.last_modified = res.headers.get("etag"), res.headers.get("last-modified")
         if kind == "attachment":
@@ -144,13 +159,26 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
             finish_page(s, scan_id, page_id, "error")
         return "extraction_error"
     links = discover(doc, url, scope) if kind == "page" else []
+    meta: dict[str, list] = {}
+    for link in doc.links if kind == "page" else []:
+        target = normalize_url(link.href, url)
+        if target in links and target not in meta:
+            meta[target] = [target, (link.text or "")[:200], link.selector]
     with db.session() as s:
         p = s.get(Page, page_id)
-        p.links, p.title = links, (doc.title or "")[:1000] or None
+        p.links, p.title = [meta.get(u, [u, "", None]) for u in links], (doc.title or "")[:1000] or None
     if scan_id and links and depth < scope.max_depth:
         claim_and_send(db, site_id, scan_id, links, depth + 1, page_id, scope.max_pages, lane)
     if kind == "page" and looks_soft_404(200, doc.title, doc.text):
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, 200, "soft_404"))
+    if scan_id and _alias_of(db, site_id, page_id, scan_id) is not None:
+        # the same body as a page claimed earlier in this scan ("/" and "/index.html"): checked once, there
+        with db.session() as s:
+            record_page(s, site_id=site_id, page_id=page_id, scan_id=scan_id, findings=[], ruleset="alias",
+                        content_hash=None, default_unit_id=default_unit)
+            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
+            finish_page(s, scan_id, page_id, "unchanged")
+        return "alias"
     checker = context.checker(cfg)
     chash = content_hash(doc.text)
     if not force and checked == (chash, checker.ruleset):
@@ -164,8 +192,6 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
     if options.get("check_external"):
         lc = context.link_checker(cfg)
         for link in doc.links:
-            from scanner.fetch.crawler import normalize_url
-
             target = normalize_url(link.href, url)
             if target and not scope.contains(target) and not link.hidden:
                 st = lc.check(target)

@@ -58,7 +58,7 @@ def broken_link_finding(site: str, page_url: str, status: LinkStatus, text: str 
                         selector: str | None = None) -> dict[str, Any]:
     what = {"http_status": f"返回 HTTP {status.status}", "timeout": "访问超时", "redirects": "重定向过多",
             "soft_404": "返回“页面不存在”内容（软404）", "network": "无法连接"}.get(status.reason, status.reason)
-    return _finding(site, page_url, "broken-link", "不可用链接", Severity.MEDIUM, status.url, text or status.url,
+    return _finding(site, page_url, "broken-link", "broken_link", Severity.MEDIUM, status.url, text or status.url,
                     f"链接{what}，属于不可用链接（错链、断链）", selector, "修复或删除该链接",
                     status=status.status, reason=status.reason, redirects=list(status.redirects) or None)
 
@@ -78,7 +78,7 @@ def dark_link_findings(site: str, page_url: str, links, in_scope) -> list[dict[s
             continue
         why = "指向站外" if off_site else ""
         why += ("，" if why else "") + (f"含可疑内容“{bad.group(0)}”" if bad else "")
-        out.append(_finding(site, page_url, "dark-link", "暗链", Severity.HIGH if bad else Severity.MEDIUM,
+        out.append(_finding(site, page_url, "dark-link", "dark_link", Severity.HIGH if bad else Severity.MEDIUM,
                             target or link.href,
                             link.text or link.href, f"访客不可见的隐藏链接{why}，疑似被植入暗链", link.selector,
                             "删除隐藏链接并排查网站是否被篡改", off_site=off_site))
