@@ -258,3 +258,16 @@ def test_deep_nesting_is_flattened_not_recursed():
     doc = extract(data, "deep.html")
     assert doc.text.endswith("清河县") and doc.text.count("层") == depth
     assert all(len(s.location.selector) < 5000 for s in doc.segments)
+
+
+def test_layout_describes_only_the_first_blocks_of_visible_content():
+    from scanner.extract import html
+
+    paragraphs = "".join(f"<p>第{i}段正文</p>" for i in range(html.LAYOUT_BLOCKS + 20))
+    data = (f'<html><body><div class="nav">{"".join(f"<a href=/{i}>栏目{i}</a>" for i in range(60))}</div>'
+            f'<div class="content"><p style="color:#f0593e;text-align:center">清河县人民政府文件</p>{paragraphs}'
+            '</div></body></html>').encode()
+    page = extract(data, "a.html").layout.pages[0]
+    assert page.runs[0].text == "清河县人民政府文件"  # the 60 nav links do not use up the budget
+    assert len(page.runs) == html.LAYOUT_BLOCKS
+    assert page.runs[-1].text == f"第{html.LAYOUT_BLOCKS - 2}段正文"

@@ -101,7 +101,6 @@ class _Frame:
     __slots__ = (
         "_selector",
         "align",
-        "block",
         "bold",
         "cell",
         "classes",
@@ -138,12 +137,12 @@ class _Frame:
             self.hidden, self.vis_hidden, self.template = parent.hidden, parent.vis_hidden, parent.template
             self.role, self.color, self.font_px = parent.role, parent.color, parent.font_px
             self.bold, self.align, self.pre = parent.bold, parent.align, parent.pre
-            self.cell, self.table, self.link, self.block = parent.cell, parent.table, parent.link, parent.block
+            self.cell, self.table, self.link = parent.cell, parent.table, parent.link
             self.main = parent.main
         else:
             self.hidden = self.vis_hidden = self.template = self.bold = self.pre = False
             self.role, self.color, self.font_px, self.align = "body", None, 16.0, None
-            self.cell = self.table = self.link = self.block = None
+            self.cell = self.table = self.link = None
             self.main = False
 
 
@@ -231,6 +230,7 @@ class _Extractor:
                 return
         if not text:
             return
+        new_block = self.pos == 0 or self.pending in ("\n", "\t")
         if self.pending and self.pos:
             sep = self.pending
             if sep == " " and self.pending_break and _is_cjk(self.last) and _is_cjk(text[0]):
@@ -263,12 +263,7 @@ class _Extractor:
             frame.link.append(text)
         visible = not (frame.hidden or frame.vis_hidden or frame.template or seg_role in ("title", "meta"))
         if visible:
-            if frame.block is not True:
-                f = frame
-                while f is not None and f.block is None:  # mark this block as counted
-                    f = f.parent
-                if f is not None:
-                    f.block = True
+            if new_block or not self.blocks:  # a block is text between line breaks or cells
                 self.blocks += 1
             if self.blocks <= LAYOUT_BLOCKS:
                 self.order += 1
@@ -317,8 +312,6 @@ class _Extractor:
             frame.role = "option"
         if tag == "pre" or tag == "textarea":
             frame.pre = True
-        if tag in BLOCK or tag in ("tr", "td", "th", "br", "img"):
-            frame.block = None
         if tag in BLOCK:
             self.separate("\n")
         self._table_enter(frame, tag, attrs)
