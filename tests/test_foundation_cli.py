@@ -250,3 +250,15 @@ def test_progress_bar_goes_to_stderr_on_a_terminal(capsys, monkeypatch, notice, 
     assert "检查中" in err and "检查中" not in out
     code, out, err = run(capsys, monkeypatch, "--no-progress", str(notice), str(other))
     assert "检查中" not in err
+
+
+def test_text_format_marks_template_and_hidden_findings(capsys, monkeypatch, tmp_path):
+    p = tmp_path / "index.html"
+    p.write_text('<html><body><div class="main"><p>请于截止日期前报送</p></div>'
+                 '<div style="display:none"><a href="http://x.example/">百家乐</a></div>'
+                 '<div id="footer"><p>其它说明</p></div></body></html>', encoding="utf-8")
+    code, out, _ = run(capsys, monkeypatch, str(p))
+    assert code == 0
+    cells = [line.split("│") for line in out.splitlines() if line.count("│") == 7]
+    marks = {c[4].split("→")[0].strip(): c[3].strip() for c in cells if c[4].strip()}
+    assert marks == {"截止": "fdemo/demo", "百家乐": "fdemo/demo [隐藏]", "其它": "fdemo/demo [模板]"}

@@ -109,3 +109,14 @@ def test_size_cap_holds_for_chunked_bodies_without_content_length():
         with pytest.raises(LimitExceeded):
             fetch("http://www.qinghe.example/stream", c)
     assert len(sent) < 100  # stopped reading soon after the cap
+
+
+def test_plain_text_uses_the_header_charset():
+    big5 = "臺灣地區".encode("big5")  # not valid UTF-8; GB18030 would misread it
+
+    def handler(request):
+        return httpx.Response(200, content=big5, headers={"Content-Type": "text/plain; charset=big5"})
+
+    with make_client(transport=httpx.MockTransport(handler)) as c:
+        doc = fetch_document("http://www.qinghe.example/a.txt", c)
+    assert doc.text == "臺灣地區" and doc.metadata["encoding"] == "big5hkscs"

@@ -69,6 +69,8 @@ class Table:
         from rich.console import Console
 
         self.console = Console(highlight=False, soft_wrap=False)
+        if not self.console.is_terminal:  # a file or a pipe: wide rows, no wrapping of the context
+            self.console.width = 200
         self.err = Console(stderr=True, highlight=False)
         self.quiet_pass = quiet_pass
         self.counts = {"pass": 0, "review": 0, "block": 0}

@@ -85,7 +85,17 @@ def decode_text(data: bytes) -> tuple[str, str]:
 def extract_text(data: bytes, source: str, options: object) -> Document:
     if looks_binary(data):
         raise CorruptFile("binary data, not text")
-    text, encoding = decode_text(data)
+    from scanner.extract.html_charset import header_charset
+
+    declared = canonical_encoding(header_charset(getattr(options, "headers", None)))
+    text = encoding = None
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, encoding = data.decode(declared), declared  # the HTTP header's charset, when it fits
+        except (UnicodeDecodeError, LookupError):
+            text = None
+    if text is None:
+        text, encoding = decode_text(data)
     if "\x00" in text[:4096]:
         raise CorruptFile("binary data, not text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
