@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import sessions
@@ -14,6 +15,18 @@ _bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: 
 _header = APIKeyHeader(name="X-Api-Key", auto_error=False, description="an API key")
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+# A database id in a path: a positive 32-bit integer.
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+# Documented on every protected operation.
+COMMON_RESPONSES: dict[int | str, dict] = {
+    400: {"description": "the request is understood but cannot be done (message in `detail`)"},
+    401: {"description": "no or invalid API key / session"},
+    403: {"description": "not allowed for this caller (role, site scope, CSRF)"},
+    404: {"description": "not found, or not visible to this caller"},
+    429: {"description": "rate limit exceeded (see Retry-After)"},
+}
 
 
 def ctx(request: Request):

@@ -27,22 +27,26 @@ class TextItem(BaseModel):
 class TextCheckRequest(BaseModel):
     """One text (``content``) or a batch (``texts``, at most 100) to check before publishing."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "dataId": "article-2026-118", "site": "demo", "contentType": "text",
-        "content": "根据国务院办公厅关于进一步优化政务服务的通知要求……", "title": "关于开展政务服务专项检查的通知",
-    }]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "oneOf": [{"required": ["content"]}, {"required": ["texts"]}],
+        "examples": [{
+            "dataId": "article-2026-118", "site": "demo", "contentType": "text",
+            "content": "根据国务院办公厅关于进一步优化政务服务的通知要求……", "title": "关于开展政务服务专项检查的通知",
+        }]})
 
     dataId: str | None = Field(None, max_length=128)
     site: str = Field(..., min_length=1, max_length=64, description="registered site id the text is for")
     contentType: Literal["text", "html"] = "text"
-    content: str | None = Field(None, max_length=MAX_CONTENT)
-    texts: list[TextItem] | None = Field(None, max_length=MAX_BATCH)
+    # Exactly one of content / texts (not null: leave the other one out).
+    content: str = Field(None, max_length=MAX_CONTENT)  # type: ignore[assignment]
+    texts: list[TextItem] = Field(None, min_length=1, max_length=MAX_BATCH)  # type: ignore[assignment]
     url: str | None = Field(None, max_length=2048, description="where the text will be published")
     title: str | None = Field(None, max_length=500)
 
     @model_validator(mode="after")
     def _one_of(self) -> "TextCheckRequest":
-        if (self.content is None) == (self.texts is None):
+        given = {"content", "texts"} & self.model_fields_set
+        if len(given) != 1:
             raise ValueError("give exactly one of content or texts")
         return self
 

@@ -63,7 +63,7 @@ def test_triage_false_positive_needs_a_reason_and_is_logged(env):
     c = login(env["app"], "shenhe")
     f = _finding(c, "按装")
     r = c.post(f"/v1/findings/{f['id']}/triage", json={"action": "false_positive"})
-    assert r.status_code == 422
+    assert r.status_code == 400
     r = c.post(f"/v1/findings/{f['id']}/triage", json={"action": "false_positive", "reason": "专有名词，经核实无误"})
     assert r.status_code == 200 and r.json()["ticket"]["state"] == "false_positive"
     t = c.get(f"/v1/tickets/{r.json()['ticket']['id']}").json()

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 
 from api.auth.principal import Principal
-from api.deps import require_role
+from api.deps import COMMON_RESPONSES, require_role
 from scanner.store.models import AuditLog
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=COMMON_RESPONSES)
 
 
 @router.get("", summary="Audit log entries, newest first (admin)")

@@ -13,10 +13,10 @@ import hashlib
 from fastapi import APIRouter, Depends, Request
 
 from api.auth.principal import Principal
-from api.deps import principal
+from api.deps import COMMON_RESPONSES, principal
 from scanner.ruleset import DICTIONARY_ROOT, dictionary_files, ruleset_version
 
-router = APIRouter(prefix="/v1/dictionaries", tags=["dictionaries"])
+router = APIRouter(prefix="/v1/dictionaries", tags=["dictionaries"], responses=COMMON_RESPONSES)
 
 
 def files() -> list[dict]:

@@ -15,12 +15,12 @@ from fastapi.responses import JSONResponse
 
 from api import checking
 from api.auth.principal import Principal
-from api.deps import require_key_or_staff
+from api.deps import COMMON_RESPONSES, require_key_or_staff
 from api.routers.text import checker_for
 from api.schemas import DocumentCheckResponse
 from scanner.errors import CuominError
 
-router = APIRouter(prefix="/v1/documents", tags=["check"])
+router = APIRouter(prefix="/v1/documents", tags=["check"], responses=COMMON_RESPONSES)
 
 
 def _check_bytes(checker, data: bytes, filename: str | None, content_type: str | None, data_id: str | None,
@@ -59,7 +59,7 @@ def _callback(request: Request, who: Principal, url: str):
                         400: {"description": "callback URL refused"}, 401: {"description": "no or invalid key"},
                         403: {"description": "site not in scope"}, 404: {"description": "unknown site"},
                         413: {"description": "file too large"}})
-async def check_document(request: Request, file: UploadFile = File(...), site: str = Form(...),
+async def check_document(request: Request, file: UploadFile = File(...), site: str = Form(..., min_length=1, max_length=64),
                          dataId: str | None = Form(None, max_length=128),  # noqa: N803
                          callbackUrl: str | None = Form(None, max_length=2048),  # noqa: N803
                          who: Principal = Depends(require_key_or_staff)):

@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import principal, require_role
+from api.deps import COMMON_RESPONSES, IdPath, principal, require_role
 from api.scoping import findings_query
 from scanner.findings import Severity
 from scanner.store.models import FindingRow, Page, Site, Ticket, Unit, User
 from scanner.tickets import service
 from scanner.tickets.states import STATE_NAMES, TransitionError
 
-router = APIRouter(prefix="/v1/findings", tags=["findings"])
+router = APIRouter(prefix="/v1/findings", tags=["findings"], responses=COMMON_RESPONSES)
 
 SeverityName = Literal["info", "low", "medium", "high", "veto"]
 
@@ -98,7 +98,7 @@ def list_findings(request: Request, site: str | None = Query(None, max_length=20
 
 
 @router.get("/{finding_id}", summary="One finding", responses={404: {"description": "no such finding"}})
-def get_finding(finding_id: int, request: Request, who: Principal = Depends(principal)) -> dict:
+def get_finding(finding_id: IdPath, request: Request, who: Principal = Depends(principal)) -> dict:
     with request.app.state.ctx.db.session() as s:
         found = s.execute(findings_query(s, who).where(FindingRow.id == finding_id)).first()
         if found is None:
@@ -111,8 +111,8 @@ def get_finding(finding_id: int, request: Request, who: Principal = Depends(prin
 
 @router.post("/{finding_id}/triage", summary="Confirm, mark a false positive (with a reason), or assign",
              responses={404: {"description": "no such finding"}, 409: {"description": "not allowed in this state"},
-                        422: {"description": "missing reason or unknown unit/user"}})
-def triage(finding_id: int, body: TriageBody, request: Request,
+                        400: {"description": "missing reason or unknown unit/user"}})
+def triage(finding_id: IdPath, body: TriageBody, request: Request,
            who: Principal = Depends(require_role("admin", "reviewer"))) -> dict:
     from scanner.store.sites import unit_id as unit_id_for
 
@@ -128,18 +128,18 @@ def triage(finding_id: int, body: TriageBody, request: Request,
         try:
             if body.action == "false_positive":
                 if not (body.reason or "").strip():
-                    raise HTTPException(422, "a false positive needs a reason")
+                    raise HTTPException(400, "a false positive needs a reason")
                 service.transition(s, ticket, "false_positive", who.name, reason=body.reason.strip())
             else:
                 assignee = None
                 if body.assignee:
                     assignee = s.scalar(select(User.id).where(User.username == body.assignee))
                     if assignee is None:
-                        raise HTTPException(422, f"unknown user {body.assignee!r}")
+                        raise HTTPException(400, f"unknown user {body.assignee!r}")
                 unit = None
                 if body.action == "assign" and body.unit:
                     if s.scalar(select(Unit.id).where(Unit.name == body.unit)) is None:
-                        raise HTTPException(422, f"unknown unit {body.unit!r}")
+                        raise HTTPException(400, f"unknown unit {body.unit!r}")
                     unit = unit_id_for(s, body.unit)
                 if body.action == "confirm":
                     if ticket.unit_id is None:

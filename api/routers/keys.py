@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import require_role
+from api.deps import COMMON_RESPONSES, IdPath, require_role
 from scanner.store.models import ApiKey, Site
 
-router = APIRouter(prefix="/v1/keys", tags=["keys"])
+router = APIRouter(prefix="/v1/keys", tags=["keys"], responses=COMMON_RESPONSES)
 
 
 class KeyBody(BaseModel):
@@ -48,7 +48,7 @@ def list_keys(request: Request, who: Principal = Depends(require_role("admin")))
 
 
 @router.delete("/{key_id}", summary="Revoke an API key", responses={404: {"description": "no such key"}})
-def revoke_key(key_id: int, request: Request, who: Principal = Depends(require_role("admin"))) -> dict:
+def revoke_key(key_id: IdPath, request: Request, who: Principal = Depends(require_role("admin"))) -> dict:
     ctx = request.app.state.ctx
     with ctx.db.session() as s:
         row = s.get(ApiKey, key_id)

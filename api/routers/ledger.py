@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import principal
+from api.deps import COMMON_RESPONSES, principal
 from api.scoping import tickets_query
 from scanner.store.models import Site, Ticket
 from scanner.tickets import ledger
 
-router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
+router = APIRouter(prefix="/v1/ledger", tags=["ledger"], responses=COMMON_RESPONSES)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

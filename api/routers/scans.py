@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import principal, require_role
+from api.deps import COMMON_RESPONSES, IdPath, principal, require_role
 from scanner.findings import Severity
 from scanner.store.models import FindingRow, Scan, Site, Ticket, utcnow
 
-router = APIRouter(prefix="/v1/scans", tags=["scans"])
+router = APIRouter(prefix="/v1/scans", tags=["scans"], responses=COMMON_RESPONSES)
 
 
 class ScanBody(BaseModel):
@@ -74,14 +74,14 @@ def list_scans(request: Request, site: str | None = Query(None, max_length=200),
 
 
 @router.get("/{scan_id}", summary="A scan's progress", responses={404: {"description": "no such scan"}})
-def get_scan(scan_id: int, request: Request, who: Principal = Depends(principal)) -> dict:
+def get_scan(scan_id: IdPath, request: Request, who: Principal = Depends(principal)) -> dict:
     with request.app.state.ctx.db.session() as s:
         return scan_out(*_scan_or_404(s, who, scan_id))
 
 
 @router.post("/{scan_id}/cancel", summary="Cancel a running scan (workers stop at the next page)",
              responses={404: {"description": "no such scan"}, 409: {"description": "scan already finished"}})
-def cancel_scan(scan_id: int, request: Request, who: Principal = Depends(require_role("admin", "reviewer"))) -> dict:
+def cancel_scan(scan_id: IdPath, request: Request, who: Principal = Depends(require_role("admin", "reviewer"))) -> dict:
     with request.app.state.ctx.db.session() as s:
         scan, key = _scan_or_404(s, who, scan_id)
         if scan.status not in ("queued", "running"):
@@ -93,7 +93,7 @@ def cancel_scan(scan_id: int, request: Request, who: Principal = Depends(require
 
 @router.get("/{scan_id}/report", summary="A scan's summary: findings by detector and severity, tickets opened",
             responses={404: {"description": "no such scan"}})
-def scan_report(scan_id: int, request: Request, who: Principal = Depends(principal)) -> dict:
+def scan_report(scan_id: IdPath, request: Request, who: Principal = Depends(principal)) -> dict:
     with request.app.state.ctx.db.session() as s:
         scan, key = _scan_or_404(s, who, scan_id)
         rows = s.execute(select(FindingRow.detector, FindingRow.severity, func.count()).where(

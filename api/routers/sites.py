@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import principal, require_role
+from api.deps import COMMON_RESPONSES, principal, require_role
 from scanner.site import SiteConfig
 from scanner.store.models import Site, SiteColumn, Unit
 
-router = APIRouter(prefix="/v1/sites", tags=["sites"])
+router = APIRouter(prefix="/v1/sites", tags=["sites"], responses=COMMON_RESPONSES)
 
 
 class ColumnBody(BaseModel):
@@ -57,18 +57,18 @@ def get_site(key: str, request: Request, who: Principal = Depends(principal)) ->
 
 
 @router.put("/{key}", summary="Create or replace a site and its column map (admin)",
-            responses={422: {"description": "invalid site configuration"}})
+            responses={400: {"description": "invalid site configuration"}})
 def put_site(key: str, body: SiteBody, request: Request, who: Principal = Depends(require_role("admin"))) -> dict:
     from scanner.store.sites import register_site, unit_id
 
     if body.key != key:
-        raise HTTPException(422, "key in the path and the body differ")
+        raise HTTPException(400, "key in the path and the body differ")
     try:
         cfg = SiteConfig.from_dict({**body.config, "id": key, "name": body.name, "base_url": body.baseUrl,
                                     "default_unit": body.defaultUnit,
                                     "columns": [c.model_dump() for c in body.columns]})
     except (ValueError, TypeError) as exc:
-        raise HTTPException(422, f"invalid site configuration: {exc}") from None
+        raise HTTPException(400, f"invalid site configuration: {exc}") from None
     ctx = request.app.state.ctx
     with ctx.db.session() as s:
         site_id = register_site(s, cfg)

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from api import checking
 from api.auth.principal import Principal
-from api.deps import require_key_or_staff
+from api.deps import COMMON_RESPONSES, require_key_or_staff
 from api.schemas import TextCheckRequest, TextCheckResponse
 from scanner.document import Document
 from scanner.errors import CuominError
 from scanner.findings import Severity
 
-router = APIRouter(prefix="/v1/text", tags=["check"])
+router = APIRouter(prefix="/v1/text", tags=["check"], responses=COMMON_RESPONSES)
 
 _ORDER = ["pass", "review", "block"]
 
@@ -60,7 +60,7 @@ def check_text(body: TextCheckRequest, request: Request,
         try:
             result = checker.check(_document(content or "", body, source))
         except CuominError as exc:
-            raise HTTPException(422, f"cannot read the content: {exc.message}") from None
+            raise HTTPException(400, f"cannot read the content: {exc.message}") from None
         one = checking.text_result(result, data_id)
         ctx.metrics.checks.labels("text", one["suggestion"]).inc()
         for label in one["labels"]:

@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 
 from api import audit
 from api.auth.principal import Principal
-from api.deps import principal
+from api.deps import COMMON_RESPONSES, IdPath, principal
 from api.scoping import ticket_or_404, tickets_query
 from scanner.findings import Severity
 from scanner.store.models import Comment, Site, Ticket, TicketEvent, Unit, User
 from scanner.tickets import service, sla
-from scanner.tickets.states import STATE_NAMES, STATES, TransitionError
+from scanner.tickets.states import STATE_NAMES, TransitionError
 
-router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
+router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=COMMON_RESPONSES)
 
 OPERATOR_ACTIONS = {"fix"}
 
@@ -59,13 +59,15 @@ def _lookups(s) -> tuple[dict, dict]:
     return dict(s.execute(select(Unit.id, Unit.name)).all()), dict(s.execute(select(Site.id, Site.key)).all())
 
 
+StateFilter = Literal["active", "open", "assigned", "fixed", "rechecking", "closed", "reopened", "false_positive",
+                      "accepted_risk"]
+
+
 @router.get("", summary="List tickets (an operator sees only their unit's)")
-def list_tickets(request: Request, state: str | None = Query(None, max_length=20),
+def list_tickets(request: Request, state: StateFilter | None = None,
                  site: str | None = Query(None, max_length=200), unit: str | None = Query(None, max_length=200),
                  limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                  who: Principal = Depends(principal)) -> dict:
-    if state is not None and state not in STATES and state != "active":
-        raise HTTPException(422, f"unknown state {state!r}")
     with request.app.state.ctx.db.session() as s:
         q = tickets_query(s, who)
         if state == "active":
@@ -96,7 +98,7 @@ def ticket_detail(s, t: Ticket) -> dict:
 
 @router.get("/{ticket_id}", summary="One ticket with its timeline, comments and occurrences",
             responses={404: {"description": "no such ticket (or not yours)"}})
-def get_ticket(ticket_id: int, request: Request, who: Principal = Depends(principal)) -> dict:
+def get_ticket(ticket_id: IdPath, request: Request, who: Principal = Depends(principal)) -> dict:
     with request.app.state.ctx.db.session() as s:
         return ticket_detail(s, ticket_or_404(s, who, ticket_id))
 
@@ -104,7 +106,7 @@ def get_ticket(ticket_id: int, request: Request, who: Principal = Depends(princi
 @router.post("/{ticket_id}/transition", summary="Move a ticket: assign, fix, false_positive, accept_risk, reactivate",
              responses={403: {"description": "role may not do this"}, 404: {"description": "no such ticket"},
                         409: {"description": "not allowed in this state"}})
-def transition(ticket_id: int, body: TransitionBody, request: Request, who: Principal = Depends(principal)) -> dict:
+def transition(ticket_id: IdPath, body: TransitionBody, request: Request, who: Principal = Depends(principal)) -> dict:
     if who.kind != "user":
         raise HTTPException(403, "tickets are changed by signed-in users")
     if who.role == "operator" and body.action not in OPERATOR_ACTIONS:
@@ -120,7 +122,7 @@ def transition(ticket_id: int, body: TransitionBody, request: Request, who: Prin
                 assignee = s.scalar(select(User.id).where(User.username == body.assignee)) if body.assignee else None
                 unit = s.scalar(select(Unit.id).where(Unit.name == body.unit)) if body.unit else None
                 if (body.assignee and assignee is None) or (body.unit and unit is None):
-                    raise HTTPException(422, "unknown unit or user")
+                    raise HTTPException(400, "unknown unit or user")
                 service.assign(s, t, who.name, assignee_id=assignee, unit_id=unit)
             else:
                 service.transition(s, t, body.action, who.name, reason=body.reason, note=body.note)
@@ -135,7 +137,7 @@ def transition(ticket_id: int, body: TransitionBody, request: Request, who: Prin
 
 @router.post("/{ticket_id}/recheck", summary="Re-check a fixed ticket's pages now (closes or reopens it)",
              responses={404: {"description": "no such ticket"}, 409: {"description": "ticket is not fixed"}})
-def recheck(ticket_id: int, request: Request, who: Principal = Depends(principal)) -> dict:
+def recheck(ticket_id: IdPath, request: Request, who: Principal = Depends(principal)) -> dict:
     if who.kind != "user":
         raise HTTPException(403, "tickets are changed by signed-in users")
     ctx = request.app.state.ctx
@@ -156,7 +158,7 @@ def recheck(ticket_id: int, request: Request, who: Principal = Depends(principal
 
 @router.post("/{ticket_id}/comments", status_code=201, summary="Comment on a ticket",
              responses={404: {"description": "no such ticket"}})
-def comment(ticket_id: int, body: CommentBody, request: Request, who: Principal = Depends(principal)) -> dict:
+def comment(ticket_id: IdPath, body: CommentBody, request: Request, who: Principal = Depends(principal)) -> dict:
     if who.kind != "user":
         raise HTTPException(403, "comments are written by signed-in users")
     with request.app.state.ctx.db.session() as s:

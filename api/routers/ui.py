@@ -37,6 +37,20 @@ ACTION_NAMES = {"created": "发现问题，创建工单", "assign": "分派", "f
 templates.env.globals["ACTION_NAMES"] = ACTION_NAMES
 
 
+def beijing(value: str | None, seconds: bool = False) -> str:
+    """An ISO timestamp (UTC when it has no zone) as Beijing time, the way the units read it."""
+    from datetime import datetime, timezone
+
+    if not value:
+        return ""
+    at = datetime.fromisoformat(value)
+    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at.astimezone(sla.CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+templates.env.filters["beijing"] = beijing
+
+
 class _Login(Exception):
     pass
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from api import audit
 from api.auth import passwords, sessions
 from api.auth.principal import Principal
-from api.deps import principal, require_role
+from api.deps import COMMON_RESPONSES, principal, require_role
 from scanner.store.models import Unit, User
 
-router = APIRouter(prefix="/v1", tags=["users"])
+router = APIRouter(prefix="/v1", tags=["users"], responses=COMMON_RESPONSES)
 
 
 class LoginBody(BaseModel):
@@ -84,10 +84,10 @@ def list_users(request: Request, who: Principal = Depends(require_role("admin"))
 
 
 @router.post("/users", status_code=201, summary="Create a user account (admin)",
-             responses={409: {"description": "username taken"}, 422: {"description": "operator without a unit"}})
+             responses={409: {"description": "username taken"}, 400: {"description": "operator without a unit"}})
 def create_user(body: UserBody, request: Request, who: Principal = Depends(require_role("admin"))) -> dict:
     if body.role == "operator" and not body.unit:
-        raise HTTPException(422, "an operator belongs to a unit")
+        raise HTTPException(400, "an operator belongs to a unit")
     from scanner.store.sites import unit_id
 
     with request.app.state.ctx.db.session() as s:
