@@ -249,6 +249,7 @@ def _traditional_to_simplified() -> dict[str, str]:
 
 
 _WS_RE = re.compile(f"[{_WS}]")
+_UNCHANGED = frozenset((" ", "\n"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -265,24 +266,19 @@ def normalize(text: str) -> MappedText:
     table, expand = char_table()
     special = _special_re()
     translated = text.translate(table)  # 1:1, same length as ``text``
-    first = special.search(translated)
-    # Single spaces need no rewrite; anything else that changes length does.
-    while first is not None and first.group() == " ":
-        first = special.search(translated, first.end())
-    if first is None:
+    # A single space or a single newline is already normal; only the other matches change
+    # the length.  Text without them keeps an identity map (no per-character work).
+    changes = [m for m in special.finditer(translated) if m.group() not in _UNCHANGED]
+    if not changes:
         return MappedText(translated, len(text))
     builder = MappedTextBuilder(len(text))
     pos = 0
-    for m in special.finditer(translated):
+    for m in changes:
         s, e = m.span()
         builder.same(translated[pos:s], pos)
         token = m.group()
         if _WS_RE.match(token):
-            folded = "\n" if ("\n" in token or "\r" in token) else " "
-            if token == folded:
-                builder.same(folded, s)
-            else:
-                builder.replace(folded, s, e)
+            builder.replace("\n" if ("\n" in token or "\r" in token) else " ", s, e)
         elif token in expand:
             builder.replace(expand[token], s, e)
         # else: a deleted character contributes nothing
