@@ -197,6 +197,9 @@ def _write_cache(path, value) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for stale in path.parent.glob("normalize-table-*.pickle"):  # tables of older versions
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only home: build the table each time
 

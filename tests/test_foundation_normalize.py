@@ -118,6 +118,7 @@ def test_char_table_disk_cache_is_written_reused_and_rebuilt_when_damaged(tmp_pa
     module = sys.modules["scanner.normalize"]
     monkeypatch.setenv("CUOMIN_CACHE_DIR", str(tmp_path))
     built = module._build_char_table()
+    (tmp_path / "normalize-table-0000000000000000.pickle").write_bytes(b"an older version's table")
     assert module.char_table.__wrapped__() == built
     [cache] = list(tmp_path.glob("normalize-table-*.pickle"))
     assert module.char_table.__wrapped__() == built  # read back from the cache
