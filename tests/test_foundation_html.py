@@ -271,3 +271,12 @@ def test_layout_describes_only_the_first_blocks_of_visible_content():
     assert page.runs[0].text == "清河县人民政府文件"  # the 60 nav links do not use up the budget
     assert len(page.runs) == html.LAYOUT_BLOCKS
     assert page.runs[-1].text == f"第{html.LAYOUT_BLOCKS - 2}段正文"
+
+
+def test_frames_iframes_and_meta_refresh_are_links_for_the_crawler():
+    data = (b'<html><head><meta http-equiv="refresh" content="0; url=/sy/index.html"></head>'
+            b'<body><iframe src="/zwgk/frame.html"></iframe></body></html>')
+    doc = extract(data, "http://www.qinghe.gov.example/index.html")
+    assert {(lk.href, lk.rel) for lk in doc.links} == {
+        ("http://www.qinghe.gov.example/sy/index.html", "refresh"),
+        ("http://www.qinghe.gov.example/zwgk/frame.html", "frame")}

@@ -675,6 +675,12 @@ def extract_html(data: bytes, source: str, options: object) -> Document:
             style = {**style, **parse_declarations(b_attrs["style"])}
         walker._look(root_frame, "body", b_attrs, style)
         walker.walk(body, root_frame)
+    refresh = tree.css_first('meta[http-equiv="refresh"], meta[http-equiv="Refresh"], meta[http-equiv="REFRESH"]')
+    if refresh is not None:  # <meta http-equiv="refresh" content="0; url=/sy/index.html">: the crawler follows it
+        m = re.search(r"url\s*=\s*['\"]?([^'\";]+)", refresh.attributes.get("content") or "", re.I)
+        if m:
+            target = m.group(1).strip()
+            walker.links.append(Link(href=urljoin(base_url, target) if base_url else target, text="", rel="refresh"))
     for node in tree.css("frame[src], iframe[src]"):
         src = (node.attributes.get("src") or "").strip()
         if src:
