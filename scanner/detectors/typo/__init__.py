@@ -46,6 +46,7 @@ class TypoDetector(Detector):
     def __init__(self, config=None):
         super().__init__(config)
         self.rules = confusables.load()
+        self._loaded = self._stamp()
         self.params = CharParams(margin_sound=float(self.config["margin_sound"]),
                                  margin_shape=float(self.config["margin_shape"]),
                                  margin_word=float(self.config["margin_word"]),
@@ -54,9 +55,32 @@ class TypoDetector(Detector):
         self.allow = set(self.config.get("allow") or [])
 
     def ruleset_parts(self) -> Iterable[tuple[str, bytes]]:
+        # dictionaries/typo/* enter the ruleset through the dictionary hash; the model and
+        # jieba's dictionary live outside the repository, so name them here.
         yield from super().ruleset_parts()
         yield "typo:lm", lm.describe().encode()
-        yield "typo:jieba-dict", jieba_dict_path().read_bytes()[:0] + str(jieba_dict_path().stat().st_size).encode()
+        yield "typo:jieba-dict", str(jieba_dict_path().stat().st_size).encode()
+
+    def reload(self) -> bool:
+        """Re-read dictionaries/typo/confusables.yaml (and the protection lists) when they changed."""
+        from scanner.detectors.typo import protect
+
+        stamp = self._stamp()
+        if stamp == self._loaded:
+            return False
+        self.rules = confusables.load()
+        protect.gov_terms.cache_clear()
+        confusion._shape_table.cache_clear()
+        confusion.candidates.cache_clear()
+        self._loaded = stamp
+        return True
+
+    @staticmethod
+    def _stamp() -> tuple:
+        from scanner.detectors.typo import protect
+
+        paths = [confusables.PATH, protect.GOV_TERMS, *confusion.data_files()]
+        return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
     def detect(self, analysis) -> Iterator[Finding]:
         for f in self._detect(analysis):
