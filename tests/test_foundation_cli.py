@@ -262,3 +262,10 @@ def test_text_format_marks_template_and_hidden_findings(capsys, monkeypatch, tmp
     cells = [line.split("│") for line in out.splitlines() if line.count("│") == 7]
     marks = {c[4].split("→")[0].strip(): c[3].strip() for c in cells if c[4].strip()}
     assert marks == {"截止": "fdemo/demo", "百家乐": "fdemo/demo [隐藏]", "其它": "fdemo/demo [模板]"}
+
+
+def test_lines_on_binary_data_is_an_input_error(capsys, monkeypatch, tmp_path):
+    p = tmp_path / "data.txt"
+    p.write_bytes(bytes(range(256)) * 64)
+    code, out, err = run(capsys, monkeypatch, "--format", "json", "--lines", str(p))
+    assert code == 2 and out == "" and "binary data" in err

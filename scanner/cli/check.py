@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from scanner.errors import CuominError, InputError
+from scanner.errors import CorruptFile, CuominError, InputError
 from scanner.findings import Severity
 
 HELP = "check files, URLs or stdin text and print findings"
@@ -113,6 +113,10 @@ def documents(inputs: list[str], lines: bool) -> Iterator[tuple[str, object]]:
                     with open(item, "rb") as fh:
                         head = fh.read(8192)
                     if sniff_media_type(head, filename=item) == "text/plain":
+                        from scanner.extract.text import looks_binary
+
+                        if looks_binary(head):
+                            raise CorruptFile("binary data, not text")
                         with open(item, "rb") as fh:
                             yield from _lines(fh, item)
                         continue
