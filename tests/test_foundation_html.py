@@ -280,3 +280,12 @@ def test_frames_iframes_and_meta_refresh_are_links_for_the_crawler():
     assert {(lk.href, lk.rel) for lk in doc.links} == {
         ("http://www.qinghe.gov.example/sy/index.html", "refresh"),
         ("http://www.qinghe.gov.example/zwgk/frame.html", "frame")}
+
+
+@pytest.mark.parametrize("head", [b"<!-- TRS WCM 6.0 -->\n<!DOCTYPE html><html>", b"<?xml version='1.0'?>\n<html>",
+                                  b"\xef\xbb\xbf<title>", b"  <HTML>"])
+def test_html_is_sniffed_without_a_name_or_content_type(head):
+    from scanner.extract import sniff_media_type
+
+    assert sniff_media_type(head + b"<body><p>x</p></body></html>", filename="/tzgg/detail") == "text/html"
+    assert sniff_media_type("清河县人民政府<办公室>".encode(), filename=None) == "text/plain"

@@ -81,6 +81,9 @@ def sniff_media_type(data: bytes, filename: str | None = None, content_type: str
     if ctype.startswith("text/"):
         return "text/plain"
     probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table")):
+    if probe.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p>", b"<table",
+                         b"<title", b"<script", b"<link", b"<style")):
         return "text/html"
+    if probe.startswith((b"<!--", b"<?xml")) and (b"<html" in probe or b"<!doctype html" in probe):
+        return "text/html"  # CMS pages often open with a comment or an XML declaration
     return "text/plain"
