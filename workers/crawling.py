@@ -17,10 +17,16 @@ def send(stage: str, lane: str, *args, **kwargs) -> None:
     dramatiq.get_broker().get_actor(f"{stage}_{lane}").send(*args, **kwargs)
 
 
+_claimed: dict[tuple, set[str]] = {}  # per process: URLs known to be claimed in a scan
+
+
 def claim(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,
-          found_on: int | None, max_pages: int) -> list[int]:
+          found_on: int | None, max_pages: int, known: set[str] | None = None) -> list[int]:
     """Page ids of ``urls`` this call (or an earlier delivery of the same message) claimed for the scan."""
-    if urls:
+    known = known if known is not None else set()
+    ask = [u for u in urls if u not in known] if found_on is not None else urls
+    if ask:
+        urls = ask
         stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth, "kind": "page",
                                                 "links": []} for u in urls])
         session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
@@ -45,8 +51,14 @@ def claim(session: Session, site_id: int, scan_id: int, urls: list[str], depth: 
 
 def claim_and_send(db, site_id: int, scan_id: int, urls: list[str], depth: int, found_on: int | None,
                    max_pages: int, lane: str) -> int:
+    key = (db.url, scan_id)
+    if key not in _claimed and len(_claimed) > 20:
+        _claimed.pop(next(iter(_claimed)))
+    known = _claimed.setdefault(key, set())
     with db.session() as s:
-        ids = claim(s, site_id, scan_id, urls, depth, found_on, max_pages)
+        ids = claim(s, site_id, scan_id, urls, depth, found_on, max_pages, known)
+    # committed: these URLs are claimed in this scan, this process need not ask the database again
+    known.update(urls)
     for pid in ids:
         send("fetch", lane, scan_id, pid, found_on)
     return len(ids)

@@ -29,11 +29,21 @@ from workers.crawling import claim_and_send, send
 log = logging.getLogger("cuomin.workers")
 
 
+_cache: dict[tuple, Any] = {}  # per process: a scan's options and its site's configuration do not change
+
+
 def _load(s, scan_id: int | None, page_id: int):
     page = s.get(Page, page_id)
-    site = s.get(Site, page.site_id)
-    scan = s.get(Scan, scan_id) if scan_id else None
-    return page, site, site_config(s, site.id), dict(scan.options or {}) if scan else {}
+    key = ("site", page.site_id, scan_id)
+    if key not in _cache or scan_id is None:
+        site = s.get(Site, page.site_id)
+        scan = s.get(Scan, scan_id) if scan_id else None
+        s.expunge(site)
+        if len(_cache) > 1000:
+            _cache.clear()
+        _cache[key] = (site, site_config(s, site.id), dict(scan.options or {}) if scan else {})
+    site, cfg, options = _cache[key]
+    return page, site, cfg, options
 
 
 def scope_for(site_row: Site, options: dict[str, Any]) -> Scope:

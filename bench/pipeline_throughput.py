@@ -1,0 +1,111 @@
+"""Throughput of the queue pipeline on a generated government site served on 127.0.0.1.
+
+    .venv/bin/python bench/pipeline_throughput.py [--pages 10000] [--attachments 1000]
+                                                  [--detectors planted|real] [--workers 1,2]
+
+For each worker count: a fresh PostgreSQL schema, a fresh Redis namespace, `cuomin worker
+--processes N` and `cuomin scan DIR --broker redis://…`; then an unchanged re-scan.  Prints one JSON
+line per run (pages/s counts HTML pages and attachments finished per second of the scan).
+``--detectors planted`` measures the pipeline (fetch, extract, hashes, database, queue) with a
+trivial detector; ``real`` runs every installed detector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from pipeline_support import drop_pg_schema, pg_schema_url, write_site  # noqa: E402
+
+
+def make_attachments(root: Path, n: int) -> None:
+    """Replace the first ``n`` .txt attachments with DOCX files (real office documents)."""
+    from docx import Document
+
+    rnd = random.Random(8)
+    for i in range(n):
+        txt = root / "files" / f"{i:05d}.txt"
+        if txt.exists():
+            txt.unlink()
+        d = Document()
+        d.add_heading(f"关于做好第{i}批民生实事项目实施工作的通知", 1)
+        for j in range(5):
+            d.add_paragraph(f"各乡镇人民政府、县直各部门：为深入贯彻落实县委、县政府决策部署，第{j}项工作要求"
+                            f"{rnd.randint(1, 99)}个工作日内完成，并按时报送进展情况。")
+        d.save(root / "files" / f"{i:05d}.docx")
+    for p in root.rglob("*.html"):
+        t = p.read_text(encoding="utf-8")
+        if "/files/" in t:
+            p.write_text(t.replace(".txt\"", ".docx\""), encoding="utf-8")
+
+
+def run(root: Path, processes: int, detectors: str, env_base: dict) -> list[dict]:
+    schema = f"cm_bench_{uuid.uuid4().hex[:8]}"
+    env = {**env_base, "CUOMIN_DB": pg_schema_url(schema), "CUOMIN_QUEUE_NAMESPACE": f"cuomin-bench-{schema}"}
+    if detectors == "planted":
+        env["CUOMIN_CHECKER"] = "pipeline_support:planted_checker"
+    cmd = [sys.executable, "-m", "scanner"]
+    workers = subprocess.Popen(cmd + ["worker", "--processes", str(processes), "--threads", "4"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    out = []
+    try:
+        time.sleep(3)
+        for label in ("first", "unchanged"):
+            t0 = time.perf_counter()
+            r = subprocess.run(cmd + ["scan", str(root), "--quiet", "--max-pages", "100000", "--timeout", "7200"],
+                               env=env, capture_output=True, text=True)
+            dt = time.perf_counter() - t0
+            line = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr[-500:]
+            pages = int(line.split(":")[1].split("pages")[0]) if r.returncode == 0 else 0
+            out.append({"run": label, "processes": processes, "detectors": detectors, "seconds": round(dt, 1),
+                        "pages": pages, "pages_per_s": round(pages / dt, 1), "summary": line})
+            print(json.dumps(out[-1], ensure_ascii=False), flush=True)
+    finally:
+        os.killpg(workers.pid, signal.SIGTERM)
+        try:
+            workers.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(workers.pid, signal.SIGKILL)
+        drop_pg_schema(schema)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pages", type=int, default=10_000)
+    ap.add_argument("--attachments", type=int, default=1_000)
+    ap.add_argument("--detectors", choices=("planted", "real"), default="planted")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--site-dir", default=f"/tmp/cuomin-bench-site-{os.getpid()}")
+    args = ap.parse_args()
+    root = Path(args.site_dir)
+    if not (root / "index.html").exists():
+        t0 = time.perf_counter()
+        write_site(root, pages=args.pages, attachments=args.attachments)
+        make_attachments(root, args.attachments)
+        print(f"generated {args.pages} pages + {args.attachments} DOCX attachments in {time.perf_counter() - t0:.0f} s",
+              file=sys.stderr)
+    env = {**os.environ, "CUOMIN_BROKER": "redis://127.0.0.1:6379/0", "CUOMIN_RATE": "0",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), str(ROOT)]),
+           "CUOMIN_CACHE_DIR": os.environ.get("CUOMIN_CACHE_DIR", str(ROOT / ".cache" / "bench"))}
+    results = []
+    for n in [int(x) for x in args.workers.split(",")]:
+        results += run(root, n, args.detectors, env)
+    first = {r["processes"]: r for r in results if r["run"] == "first"}
+    again = {r["processes"]: r for r in results if r["run"] == "unchanged"}
+    for n in first:
+        print(json.dumps({"processes": n, "rescan_speedup": round(first[n]["seconds"] / again[n]["seconds"], 1)}))
+
+
+if __name__ == "__main__":
+    main()
