@@ -68,9 +68,17 @@ def progress(scan_id: int) -> dict[str, Any]:
 
 def wait(scan_id: int, timeout: float = 3600.0, poll: float = 0.2, on_progress=None) -> dict[str, Any]:
     """Block until every claimed page of the scan has finished (or ``timeout``); marks the scan done."""
+    from sqlalchemy.exc import DBAPIError
+
     deadline = time.monotonic() + timeout
     while True:
-        p = progress(scan_id)
+        try:
+            p = progress(scan_id)
+        except DBAPIError:  # the database is away for a while: keep waiting, the workers retry too
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+            continue
         if on_progress:
             on_progress(p)
         if p["finished"]:
