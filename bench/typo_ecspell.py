@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scanner.detectors.typo import TypoDetector  # noqa: E402
-from scanner.document import Document  # noqa: E402
-from scanner.pipeline import Analysis  # noqa: E402
-from scanner.site import SiteConfig  # noqa: E402
+from scanner.detectors.typo import TypoDetector
+from scanner.document import Document
+from scanner.pipeline import Analysis
+from scanner.site import SiteConfig
 
 DATA = Path(os.environ.get("CUOMIN_ECSPELL", ROOT.parent / "shared" / "dev-data" / "ecspell-odw" / "odw.train.tsv"))
 FLOOR = 2.0

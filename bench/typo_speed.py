@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scanner.detectors.typo import TypoDetector  # noqa: E402
-from scanner.document import Document  # noqa: E402
-from scanner.pipeline import Analysis, Checker  # noqa: E402
-from scanner.site import SiteConfig  # noqa: E402
+from scanner.detectors.typo import TypoDetector
+from scanner.document import Document
+from scanner.pipeline import Analysis, Checker
+from scanner.site import SiteConfig
 
 SEEDS = Path(os.environ.get("CUOMIN_SEEDS", ROOT.parent / "shared" / "seeds"))
 TEXT_DETECTORS = ("typo", "sensitive", "privacy")
@@ -86,7 +86,7 @@ def latency(text: str, runs: int, only: str | None = None) -> tuple[list[str], d
         cpu.append((time.thread_time() - c0) * 1000)
     times.sort()
     cpu.sort()
-    q = lambda xs, p: xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]  # noqa: E731
+    q = lambda xs, p: xs[min(len(xs) - 1, round(p * (len(xs) - 1)))]
     return names, {"wall p50": q(times, 0.50), "wall p99": q(times, 0.99),
                    "cpu p50": q(cpu, 0.50), "cpu p99": q(cpu, 0.99), "wall mean": statistics.fmean(times)}
 

@@ -74,3 +74,28 @@ def test_explanation_names_source_and_suggestion(checker):
     assert f.suggestion == "截至"
     assert "现代汉语词典" in f.explanation.entry
     assert "截至" in f.explanation.rule
+
+
+def test_reload_picks_up_changed_rules(tmp_path, monkeypatch):
+    import shutil
+
+    from scanner.detectors.typo import TypoDetector, confusables
+    from scanner.document import Document
+    from scanner.pipeline import Analysis
+    from scanner.site import SiteConfig
+
+    data = tmp_path / "confusables.yaml"
+    shutil.copy(confusables.PATH, data)
+    monkeypatch.setattr(confusables, "PATH", data)
+    det = TypoDetector()
+    assert det.reload() is False  # nothing changed
+    text = "请各单位于本月底前报送坐谈会材料。"
+
+    def rules():
+        return [f.rule for f in det.detect(Analysis(Document.from_text(text), SiteConfig()))]
+
+    assert "typo.confusable.wordform" not in rules()
+    data.write_text(data.read_text(encoding="utf-8") +
+                    "  - {wrong: 坐谈会, right: 座谈会, source: 《现代汉语词典》第7版词形}\n", encoding="utf-8")
+    assert det.reload() is True
+    assert "typo.confusable.wordform" in rules()

@@ -8,4 +8,4 @@ Other detectors may import these.  Per-document results are cached through
 from scanner.nlp.segment import Token, segment, words
 from scanner.nlp.sentences import Span, clauses, sentences, split_clauses, split_sentences
 
-__all__ = ["Token", "Span", "segment", "words", "sentences", "clauses", "split_sentences", "split_clauses"]
+__all__ = ["Span", "Token", "clauses", "segment", "sentences", "split_clauses", "split_sentences", "words"]

@@ -27,6 +27,6 @@ def segment(text: str) -> list[Token]:
     return [Token(w, s, e) for w, s, e in rjieba.tokenize(text, hmm=False)]
 
 
-def words(analysis: "Analysis") -> list[Token]:
+def words(analysis: Analysis) -> list[Token]:
     """Tokens of ``analysis.norm.text``, computed once per document."""
     return analysis.shared("words", lambda: segment(analysis.norm.text))

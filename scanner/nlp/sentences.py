@@ -32,9 +32,9 @@ def split_clauses(text: str) -> list[Span]:
     return [Span(*m.span()) for m in _CLAUSE.finditer(text)]
 
 
-def sentences(analysis: "Analysis") -> list[Span]:
+def sentences(analysis: Analysis) -> list[Span]:
     return analysis.shared("sentences", lambda: split_sentences(analysis.norm.text))
 
 
-def clauses(analysis: "Analysis") -> list[Span]:
+def clauses(analysis: Analysis) -> list[Span]:
     return analysis.shared("clauses", lambda: split_clauses(analysis.norm.text))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator
+from typing import ClassVar
 
 from scanner.detectors.base import Detector
 from scanner.detectors.typo import confusables, formal
@@ -24,7 +25,7 @@ from scanner.nlp.lexicon import jieba_dict_path, lexicon
 from scanner.nlp.segment import Token, words
 from scanner.nlp.sentences import clauses
 
-__all__ = ["TypoDetector", "CharParams", "check_clause"]
+__all__ = ["CharParams", "TypoDetector", "check_clause"]
 
 LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
 
@@ -32,7 +33,7 @@ LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
 class TypoDetector(Detector):
     name = "typo"
     version = "1"
-    default_config = {
+    default_config: ClassVar[dict] = {
         "layers": list(LAYERS),
         # The two tuned thresholds of the character layer (log10 LM gain); see docs/benchmarks.md.
         "margin_sound": CharParams().margin_sound,

@@ -20,6 +20,7 @@ The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.m
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 from scanner.nlp import confusion, lm
@@ -78,7 +79,7 @@ def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[i
     """Whole spans that sound like a much more frequent word: multi-character tokens, and
     two single-character tokens in a row (照/开 → 召开)."""
     spans = [(t.start, t.end) for t in toks if 2 <= t.end - t.start <= 4]
-    spans += [(a.start, b.end) for a, b in zip(toks, toks[1:])
+    spans += [(a.start, b.end) for a, b in itertools.pairwise(toks)
               if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
     out: dict[tuple[int, str], int] = {}
     for a, b in spans:

@@ -13,7 +13,7 @@ DETECTOR = "typo"
 CATEGORY = "typo"
 
 
-def finding(analysis: "Analysis", rule: str, start: int, end: int, *, suggestion: str | None,
+def finding(analysis: Analysis, rule: str, start: int, end: int, *, suggestion: str | None,
             sentence: str, severity: Severity = Severity.LOW, entry: str | None = None,
             scores: dict[str, float] | None = None, confidence: float = 0.9, normalized: bool = True,
             validator: str | None = None, context: list[str] | None = None,

@@ -29,8 +29,8 @@ class Rule:
     source: str
 
 
-def load(path: Path = PATH) -> list[Rule]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load(path: Path | None = None) -> list[Rule]:
+    data = yaml.safe_load((path or PATH).read_text(encoding="utf-8")) or {}
     rules = []
     for r in data.get("rules", []):
         if r.get("disabled"):

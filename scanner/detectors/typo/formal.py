@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,7 +141,7 @@ _DUP_SINGLE = set("的了和与及在是对把被将为从以并而或之其于�
 
 def duplicates(text: str, tokens, freq: dict[str, int]) -> Iterator[Hit]:
     """``tokens``: (word, start, end) of the normalised text; offsets are normalised ones."""
-    for a, b in zip(tokens, tokens[1:]):
+    for a, b in itertools.pairwise(tokens):
         if a.word != b.word or a.end != b.start:
             continue
         w = a.word

@@ -20,11 +20,11 @@ _PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?=(?:乡|镇|村|县|区|旗|街道|
 _QUOTED = re.compile(r"《[^《》\n]{1,80}》|“[^“”\n]{1,60}”|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』|\"[^\"\n]{1,60}\"")
 _TITLES = ("同志|书记|主任|局长|处长|科长|县长|市长|省长|部长|厅长|镇长|乡长|村长|主席|委员|组长|队长|所长|院长|校长"
            "|经理|董事长|总经理|秘书长|副|负责人|代表|先生|女士|教授|医生|干部|同学|老师|警官|法官|检察官")
-_LISTED = re.compile(r"(?:^|(?<=[\s:：、，,（(]))([\u4e00-\u9fff]{2,3})(?=[\s、，,（(）)]|$)", re.M)
+_LISTED = re.compile(r"(?:^|(?<=[\s:：、，,（(]))([\u4e00-\u9fff]{2,3})(?=[\s、，,（(）)]|$)", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=1)
-def gov_terms() -> tuple[frozenset[str], "re.Pattern[str] | None"]:
+def gov_terms() -> tuple[frozenset[str], re.Pattern[str] | None]:
     """(terms, one regex matching any of them) from dictionaries/typo/gov_terms.txt."""
     terms: set[str] = set()
     if GOV_TERMS.exists():
@@ -43,7 +43,7 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     compound: set[str] = set()
     if SURNAMES.exists():
         for line in SURNAMES.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#") or line.startswith("surname\t"):
+            if not line or line.startswith(("#", "surname\t")):
                 continue
             name = line.split("\t")[0].strip()
             (single if len(name) == 1 else compound).add(name)
