@@ -28,7 +28,7 @@ def _fuzzy(syl: str) -> set[str]:
         elif syl.startswith(b) and not syl.startswith(a):
             out.add(a + syl[len(b):])
     for a, b in _FUZZY_FINALS:
-        for s in out:
+        for s in tuple(out):  # a snapshot: the loop adds to ``out``
             if s.endswith(a):
                 out.add(s[: -len(a)] + b)
             elif s.endswith(b):
