@@ -27,9 +27,51 @@ or the reviewer UI at `/ui/`.  Authenticate with an API key (`Authorization: Bea
 `X-Api-Key`) or a UI session.  Personal data in every response is masked."""
 
 
+UI_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 b"frame-ancestors 'none'"),
+]
+BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+
+
+class MetricsAndHeaders:
+    """Pure ASGI middleware: request count and latency per route, security headers."""
+
+    def __init__(self, app, metrics):
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        t0 = time.perf_counter()
+        status = {"code": 500}
+        path = scope.get("path", "")
+        ui = path.startswith("/ui") or path == "/"
+
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                headers = list(message.get("headers", ()))
+                present = {k.lower() for k, _ in headers}
+                extra = BASE_HEADERS + (UI_HEADERS if ui else [])
+                headers.extend((k, v) for k, v in extra if k not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            name = getattr(route, "path", "unmatched")
+            self.metrics.requests.labels(scope.get("method", ""), name, str(status["code"])).inc()
+            self.metrics.latency.labels(name).observe(time.perf_counter() - t0)
+
+
 def create_app(settings: Settings | None = None, *, db=None, detectors: list[str] | None = None) -> FastAPI:
     settings = settings or Settings()
-    ctx = AppContext.build(settings, db=db, detectors=detectors)
+    ctx = AppContext.build(settings, db=db, detectors=detectors if detectors is not None else settings.detectors)
     app = FastAPI(title="cuomin API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.ctx = ctx
 
@@ -42,22 +84,7 @@ def create_app(settings: Settings | None = None, *, db=None, detectors: list[str
     app.include_router(ui.root)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.middleware("http")
-    async def _metrics_and_headers(request: Request, call_next):
-        t0 = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        ctx.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        ctx.metrics.latency.labels(path).observe(time.perf_counter() - t0)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if path.startswith("/ui") or path == "/":
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
-        return response
+    app.add_middleware(MetricsAndHeaders, metrics=ctx.metrics)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):

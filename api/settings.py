@@ -28,4 +28,7 @@ class Settings:
     # uploads: up to this size answered at once, larger ones queued (202); hard cap max_upload_bytes
     sync_document_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 100 * 1024 * 1024
-    schema: str | None = None  # PostgreSQL schema (tests isolate themselves with one)
+    # detectors the checkers run (None: every registered one); CUOMIN_DETECTORS=typo,sensitive
+    detectors: list[str] | None = field(default_factory=lambda: [
+        d.strip() for d in os.environ["CUOMIN_DETECTORS"].split(",") if d.strip()]
+        if os.environ.get("CUOMIN_DETECTORS") else None)
