@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from scanner.detectors.sensitive.fold import _NUMERALS, _RADICALS, _LOOKALIKE_LETTERS, fold_table, junk_chars
@@ -27,7 +28,7 @@ def steps(original: str, norm: str) -> list[str]:
                 out.append("兼容字符归一（NFKC：①→1、⑴→(1) 等）")
         elif unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\n\t\r":
             out.append("移除零宽/不可见字符")
-    junk = set(junk_chars())
+    junk = _junk_set()
     ft = fold_table()
     prev = None
     for ch in norm:
@@ -49,3 +50,8 @@ def steps(original: str, norm: str) -> list[str]:
         if ch not in junk:
             prev = ch
     return list(dict.fromkeys(out))
+
+
+@functools.lru_cache(maxsize=1)
+def _junk_set() -> frozenset[str]:
+    return frozenset(junk_chars())

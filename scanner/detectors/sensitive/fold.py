@@ -74,17 +74,29 @@ def _dingbat_digits() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def fold_table() -> dict[int, str]:
-    """The 1:1 folds (same length)."""
+def _main_table() -> dict[int, str]:
+    """The 1:1 folds applied before repeats collapse (everything but Chinese numerals)."""
     table: dict[int, str] = {}
     for c in range(ord("A"), ord("Z") + 1):
         table[c] = chr(c).lower()
-    for src in (_NUMERALS, _RADICALS, _LOOKALIKE_LETTERS, _dingbat_digits()):
+    for src in (_RADICALS, _LOOKALIKE_LETTERS, _dingbat_digits()):
         for a, b in src.items():
             table[ord(a)] = b
     for a, b in _LOOKALIKE_LETTERS.items():
         table[ord(a.upper())] = b
     return table
+
+
+@functools.lru_cache(maxsize=1)
+def _numeral_table() -> dict[int, str]:
+    """Chinese and financial numerals → digits, applied after the collapse (三三 → 三 → 3, but 33 stays)."""
+    return {ord(a): b for a, b in _NUMERALS.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def fold_table() -> dict[int, str]:
+    """Every 1:1 fold (same length)."""
+    return {**_main_table(), **_numeral_table()}
 
 
 def _is_junk(ch: str) -> bool:
@@ -113,7 +125,7 @@ def junk_chars() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _fast_table() -> dict[int, str | None]:
-    table: dict[int, str | None] = dict(fold_table())
+    table: dict[int, str | None] = dict(_main_table())
     for ch in junk_chars():
         table[ord(ch)] = None
     return table
@@ -129,7 +141,7 @@ def _junk_re() -> re.Pattern[str]:
 
 def fold_text(text: str) -> str:
     """Fold ``text`` (already core-normalised) without an offset map: the fast path."""
-    return _COLLAPSE.sub(r"\1", text.translate(_fast_table()))
+    return _COLLAPSE.sub(r"\1", text.translate(_fast_table())).translate(_numeral_table())
 
 
 def fold_key(term: str) -> str:
@@ -140,8 +152,13 @@ def fold_key(term: str) -> str:
 
 
 def fold_mapped(norm: MappedText) -> MappedText:
-    """Fold ``norm`` keeping exact offsets: the result maps to ``norm``'s source."""
-    step1 = norm.text.translate(fold_table())  # same length: identity map
+    """Fold ``norm.text`` keeping exact offsets: the result maps into ``norm.text``.
+
+    Chain it with ``norm`` (``fold_mapped(norm).compose(norm)``) for offsets in the
+    original text; the detector keeps the two steps apart because conditions read
+    the normalised text.
+    """
+    step1 = norm.text.translate(_main_table())  # same length: identity map
     builder = MappedTextBuilder(len(step1))
     pos = 0
     for m in _junk_re().finditer(step1):
@@ -157,4 +174,5 @@ def fold_mapped(norm: MappedText) -> MappedText:
         pos = m.end()
     builder.same(dropped.text[pos:], pos)
     collapsed = builder.build()
-    return collapsed.compose(dropped).compose(norm)
+    collapsed.text = collapsed.text.translate(_numeral_table())  # same length: map unchanged
+    return collapsed.compose(dropped)

@@ -98,7 +98,9 @@ def load_rules(directory: Path | str | None = None, backend: str | None = None, 
         return build_rules(directory, backend)
     from scanner.nlp.cache import cached
 
-    inputs = [CODE_VERSION.encode(), backend.encode()] + [p.name.encode() + b"\0" + p.read_bytes() for p in files]
+    code = [m.read_bytes() for m in sorted(Path(__file__).parent.glob("*.py"))]  # code changes invalidate too
+    inputs = [CODE_VERSION.encode(), backend.encode(), *code] + [p.name.encode() + b"\0" + p.read_bytes()
+                                                                 for p in files]
     return cached(f"sensitive-rules-{backend}", inputs, lambda: build_rules(directory, backend))
 
 
