@@ -269,3 +269,26 @@ def test_lines_on_binary_data_is_an_input_error(capsys, monkeypatch, tmp_path):
     p.write_bytes(bytes(range(256)) * 64)
     code, out, err = run(capsys, monkeypatch, "--format", "json", "--lines", str(p))
     assert code == 2 and out == "" and "binary data" in err
+
+
+def test_real_detectors_on_example_pages_follow_the_schema_and_the_source_map(capsys, monkeypatch):
+    from selectolax.lexbor import LexborHTMLParser
+
+    site = Path(__file__).resolve().parent.parent / "examples" / "site"
+    pages = ["tzgg/t20240301_2001.html", "tzgg/t20240412_2002.html"]  # UTF-8 and GB18030
+    code = main(["check", "--format", "json", "--site", str(site / "site.yaml"), *(str(site / p) for p in pages)])
+    out, err = capsys.readouterr()
+    rows = objects(out)
+    assert code == 0 and [r["source"] for r in rows] == [str(site / p) for p in pages]
+    located = 0
+    for page, row in zip(pages, rows):
+        raw = (site / page).read_bytes()
+        tree = LexborHTMLParser(raw.decode("utf-8" if b"charset=utf-8" in raw[:300] else "gb18030"))
+        for f in row["findings"]:
+            loc = f["location"]
+            node = tree.css_first(loc["selector"])
+            assert node is not None, loc
+            if not f["keyword"].count("*"):  # masked personal data is not in the page as such
+                assert f["keyword"] in node.text()[loc["offset"]:], (f["keyword"], loc)
+                located += 1
+    assert located >= 2
