@@ -125,3 +125,11 @@ def test_offsets_are_original_after_normalisation(checker):
     text = "\u200b\u200b截止2024年底，共办结事项320件。"
     f = next(f for f in checker.check_text(text).findings if f.rule == "typo.confusable.jiezhi")
     assert text[f.start:f.end] == "截止"
+
+
+def test_quotation_over_several_paragraphs(checker):
+    # Each paragraph of a long quotation opens with “ and only the last one closes it.
+    text = ("讲话指出：\n“要坚持以人民为中心的发展思想。\n“要把群众满意作为检验工作的标准。”\n"
+            "“这一段没有收尾引号。\n会议要求认真落实。")
+    hits = [(f.rule, f.start) for f in checker.check_text(text).findings if f.rule == "typo.punct.unpaired"]
+    assert hits == [("typo.punct.unpaired", text.index("“这一段"))]

@@ -88,8 +88,17 @@ _FULLWIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 def punctuation(text: str) -> Iterator[Hit]:
     start = 0
-    for para in text.split("\n"):
-        yield from _paragraph_pairs(para, start)
+    paras = text.split("\n")
+    # A quotation running over several paragraphs opens each of them with “ and closes only
+    # in the last (GB/T 15834-2011 4.1.3.4): whether the next non-blank paragraph opens with “.
+    opens_next = [False] * len(paras)
+    nxt = False
+    for k in range(len(paras) - 1, -1, -1):
+        opens_next[k] = nxt
+        if paras[k].strip():
+            nxt = paras[k].lstrip().startswith("“")
+    for k, para in enumerate(paras):
+        yield from _paragraph_pairs(para, start, continued=opens_next[k])
         start += len(para) + 1
     # Half-width marks between Han characters: one finding per paragraph (the first), with the count,
     # so a page typed with half-width commas throughout is one problem per paragraph, not hundreds.
@@ -105,7 +114,7 @@ def punctuation(text: str) -> Iterator[Hit]:
         start += len(para) + 1
 
 
-def _paragraph_pairs(para: str, base: int) -> Iterator[Hit]:
+def _paragraph_pairs(para: str, base: int, continued: bool = False) -> Iterator[Hit]:
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(para):
         if ch in _PAIRS:
@@ -130,6 +139,8 @@ def _paragraph_pairs(para: str, base: int) -> Iterator[Hit]:
                 del stack[k:]
     for o, oi in stack:
         if o == "“" and para.rstrip().endswith(("：“", ":“")):
+            continue
+        if o == "“" and continued and oi == len(para) - len(para.lstrip()):
             continue
         yield Hit("typo.punct.unpaired", base + oi, base + oi + 1, None,
                   f"“{o}”没有与之配对的“{_PAIRS[o]}”（GB/T 15834-2011 标点成对使用）。", Severity.LOW)
