@@ -28,6 +28,10 @@ class Settings:
     # uploads: up to this size answered at once, larger ones queued (202); hard cap max_upload_bytes
     sync_document_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 100 * 1024 * 1024
+    # allow-list proposals (default $CUOMIN_DATA_DIR/sensitive-proposals) and where approved ones go
+    # (default dictionaries/sensitive); tests point both at temporary directories
+    proposals_dir: str | None = None
+    dictionary_dir: str | None = None
     # detectors the checkers run (None: every registered one); CUOMIN_DETECTORS=typo,sensitive
     detectors: list[str] | None = field(default_factory=lambda: [
         d.strip() for d in os.environ["CUOMIN_DETECTORS"].split(",") if d.strip()]

@@ -166,6 +166,13 @@ def record_pages(db, checker, site: LocalSite, paths=None) -> None:
 
 
 def create_app_for(db, detectors=("typo",), **settings):
-    """The app on ``db`` with the given detectors (the workflow tests need only the typo detector)."""
+    """The app on ``db`` with the given detectors (the workflow tests need only the typo detector).
+
+    Dictionary proposals and approvals always go to a temporary directory, never ``dictionaries/``."""
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="cuomin-api-dict-")
+    settings.setdefault("proposals_dir", f"{scratch}/proposals")
+    settings.setdefault("dictionary_dir", f"{scratch}/dictionary")
     return create_app(Settings(db=db.url, secret="test-secret-" + uuid.uuid4().hex, **settings), db=db,
                       detectors=list(detectors) if detectors is not None else None)

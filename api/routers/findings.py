@@ -33,6 +33,9 @@ class TriageBody(BaseModel):
     reason: str | None = Field(None, max_length=2000, description="required for false_positive")
     unit: str | None = Field(None, max_length=200, description="assign: the responsible unit")
     assignee: str | None = Field(None, max_length=150, description="assign: a username")
+    allowPhrase: str | None = Field(None, min_length=2, max_length=200,
+                                    description="false_positive of a sensitive-wording hit: propose this phrase "
+                                                "for the allow-list (reviewed by someone else before it counts)")
 
 
 def excerpt_start(row: FindingRow) -> int:
@@ -122,6 +125,7 @@ def triage(finding_id: IdPath, body: TriageBody, request: Request,
             raise HTTPException(404, "no such finding")
         row, url, page_unit = found
         ticket = s.get(Ticket, row.ticket_id) if row.ticket_id else None
+        proposal = None
         if ticket is None:
             ticket, _ = service.open_for_finding(s, row, url, page_unit)
             row.ticket_id = ticket.id
@@ -130,6 +134,8 @@ def triage(finding_id: IdPath, body: TriageBody, request: Request,
                 if not (body.reason or "").strip():
                     raise HTTPException(400, "a false positive needs a reason")
                 service.transition(s, ticket, "false_positive", who.name, reason=body.reason.strip())
+                if body.allowPhrase:
+                    proposal = _propose(request, who, row, body)
             else:
                 assignee = None
                 if body.assignee:
@@ -152,6 +158,20 @@ def triage(finding_id: IdPath, body: TriageBody, request: Request,
         except TransitionError as exc:
             raise HTTPException(409, str(exc)) from None
         audit.record(s, request, who, f"finding.{body.action}", "finding", finding_id, ticket=ticket.id,
-                     reason=body.reason, unit=body.unit, assignee=body.assignee)
-        return {"id": finding_id, "ticket": {"id": ticket.id, "state": ticket.state,
-                                             "stateName": STATE_NAMES.get(ticket.state, ticket.state)}}
+                     reason=body.reason, unit=body.unit, assignee=body.assignee, proposal=proposal)
+        return {"id": finding_id, "proposal": proposal,
+                "ticket": {"id": ticket.id, "state": ticket.state,
+                           "stateName": STATE_NAMES.get(ticket.state, ticket.state)}}
+
+
+def _propose(request: Request, who: Principal, row: FindingRow, body: TriageBody) -> str:
+    from api.routers.dictionaries import store
+    from scanner.detectors.sensitive.proposals import ProposalError
+
+    if row.detector != "sensitive":
+        raise HTTPException(400, "allow-list proposals are for sensitive-wording findings")
+    try:
+        return store(request).propose(body.allowPhrase, reason=body.reason or "", proposer=who.name,
+                                      keyword=row.keyword, rule=row.rule, fingerprint=row.fingerprint).id
+    except ProposalError as exc:
+        raise HTTPException(400, str(exc)) from None

@@ -188,8 +188,11 @@ def dictionaries_page(request: Request) -> HTMLResponse:
     who = _user(request)
     from scanner.ruleset import ruleset_version
 
+    from api.routers.dictionaries import store
+
+    pending = [p.to_dict() for p in store(request).list("pending")] if who.role in ("admin", "reviewer") else []
     return _render(request, "dictionaries.html", who, files=dictionary_files(), version=ruleset_version([]),
-                   proposals=[])
+                   proposals=pending)
 
 
 @router.get("/ledger", response_class=HTMLResponse)

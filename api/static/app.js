@@ -144,8 +144,14 @@
       const btn = ev.target.closest("button[data-proposal-act]");
       if (!btn) return;
       const row = btn.closest("tr");
+      const act = btn.dataset.proposalAct;
+      let note = null;
+      if (act === "reject") {
+        note = window.prompt("请填写驳回理由");
+        if (!note) return;
+      }
       try {
-        await api("POST", "/v1/dictionaries/proposals/" + row.dataset.id + "/" + btn.dataset.proposalAct);
+        await api("POST", "/v1/dictionaries/proposals/" + row.dataset.id + "/" + act, {note});
         location.reload();
       } catch (e) { toast(e.message, true); }
     });
