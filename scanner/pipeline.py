@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -87,16 +88,38 @@ def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """
     strength = lambda f: (-int(f.severity), -(f.end - f.start), f.start, f.rule, f.keyword)  # noqa: E731
     kept: list[Finding] = []
-    by_detector: dict[str, list[Finding]] = {}
+    # Per detector: kept non-empty spans, disjoint, sorted by start (bisect keeps this O(n log n)
+    # for documents with tens of thousands of findings, e.g. a 公示 spreadsheet).
+    starts: dict[str, list[int]] = {}
+    spans: dict[str, list[Finding]] = {}
+    empties: dict[str, set[tuple[int, str]]] = {}
     for f in sorted(findings, key=strength):
-        same = by_detector.setdefault(f.detector, [])
-        if any(g.start < f.end and f.start < g.end for g in same if g.end > g.start)\
-                or (f.start == f.end and any(g.start == f.start and g.rule == f.rule for g in same)):
+        st = starts.setdefault(f.detector, [])
+        sp = spans.setdefault(f.detector, [])
+        i = bisect.bisect_left(st, f.end)  # kept spans starting before f.end: st[:i]
+        if i and sp[i - 1].end > f.start and (f.end > f.start or sp[i - 1].start < f.start):
             continue
-        if any(g.detector != f.detector and g.severity > f.severity and g.start <= f.start and f.end <= g.end
-               and (g.end - g.start) > (f.end - f.start) for g in kept):
+        if f.start == f.end and ((f.start, f.rule) in empties.setdefault(f.detector, set())
+                                 or (i < len(st) and st[i] == f.start and sp[i].rule == f.rule)):
             continue
-        same.append(f)
+        inside = False
+        for det, ost in starts.items():
+            if det == f.detector or not ost:
+                continue
+            j = bisect.bisect_right(ost, f.start)
+            # the span starting at or before f; an empty f may also sit at the end of the one before
+            for g in spans[det][max(0, j - (2 if f.start == f.end else 1)):j]:
+                if g.severity > f.severity and g.start <= f.start and f.end <= g.end and (g.end - g.start) > (f.end - f.start):
+                    inside = True
+            if inside:
+                break
+        if inside:
+            continue
+        if f.end > f.start:
+            st.insert(i, f.start)
+            sp.insert(i, f)
+        else:
+            empties[f.detector].add((f.start, f.rule))
         kept.append(f)
     kept.sort(key=lambda f: (f.start, f.end, f.detector, f.rule))
     return kept
@@ -198,15 +221,20 @@ class Checker:
 
     def annotate(self, document: Document, findings: list[Finding]) -> None:
         """Location, excerpt, template/hidden flags and fingerprint of each finding."""
-        redactions = [f for f in findings if f.redact]
+        redactions = sorted((f for f in findings if f.redact), key=lambda f: f.start)
+        red_starts = [r.start for r in redactions]
+        longest = max((r.end - r.start for r in redactions), default=0)
         text = document.text
         for f in findings:
+            # only the redactions that can reach the excerpt window (keeps annotation O(n log n))
+            lo = bisect.bisect_left(red_starts, f.start - EXCERPT_CONTEXT - longest)
+            hi = bisect.bisect_left(red_starts, f.end + EXCERPT_CONTEXT)
             seg = document.segment_at(f.start)
             f.location = document.locate(f.start, f.end).to_dict()
             if seg is not None:
                 f.template = f.template or seg.template
                 f.hidden = f.hidden or seg.hidden
-            f.excerpt, f.excerpt_start = build_excerpt(text, f, redactions)
+            f.excerpt, f.excerpt_start = build_excerpt(text, f, redactions[lo:hi])
             key = f.match_key
             if key is None:
                 key = normalize(text[f.start:f.end]).text if not f.redact else f.keyword
