@@ -177,23 +177,25 @@ def _line_segments(raw: str, textpage, number: int, height: float) -> tuple[str,
     pdfium counts a generated CRLF as two characters, so offsets into ``raw`` are its
     character indices; a line's box spans its first and last characters.
     """
+    import pypdfium2.raw as c
+
+    get_box = c.FPDFText_GetCharBox
+    tp = textpage.raw
+    l, r, b, t = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = (ctypes.byref(l), ctypes.byref(r), ctypes.byref(b), ctypes.byref(t))
     out = []
     raw_pos = clean_pos = 0
     lines = raw.split("\r\n")
     for line in lines:
-        s, e = 0, len(line)
-        while e > s and line[e - 1] in " \r\n\t":
-            e -= 1
-        while s < e and line[s] in " \t":
-            s += 1
+        e = len(line.rstrip(" \r\n\t"))
+        s = len(line) - len(line.lstrip(" \t")) if e else 0
         if e > s:
-            try:
-                l0, b0, r0, t0 = textpage.get_charbox(raw_pos + s)
-                l1, b1, r1, t1 = textpage.get_charbox(raw_pos + e - 1)
-                bbox = (round(min(l0, l1), 1), round(height - max(t0, t1), 1), round(max(r0, r1), 1),
-                        round(height - min(b0, b1), 1))
-            except Exception:
-                bbox = None
+            bbox = None
+            if get_box(tp, raw_pos + s, *refs):
+                x0, x1, y0, y1 = l.value, r.value, b.value, t.value
+                if get_box(tp, raw_pos + e - 1, *refs):
+                    bbox = (round(min(x0, l.value), 1), round(height - max(y1, t.value), 1),
+                            round(max(x1, r.value), 1), round(height - min(y0, b.value), 1))
             out.append((clean_pos + s, clean_pos + e, Location(page=number, bbox=bbox)))
         raw_pos += len(line) + 2
         clean_pos += len(line) + 1

@@ -101,12 +101,12 @@ def _precheck(data: bytes) -> None:
         zf = open_zip(data, "spreadsheet")
         for info in zf.infolist():
             if info.filename.endswith((".xml", ".rels")) and info.file_size:
-                with zf.open(info) as fh:
-                    try:
+                try:
+                    with zf.open(info) as fh:
                         head = fh.read(4096)
-                    except Exception as exc:
-                        raise CorruptFile(f"spreadsheet part {info.filename!r} is damaged ({type(exc).__name__})") \
-                            from None
+                except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError ...
+                    raise CorruptFile(f"spreadsheet part {info.filename!r} is damaged ({type(exc).__name__})") \
+                        from None
                 check_xml(head, info.filename)
 
 
@@ -129,11 +129,16 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
             raise EncryptedFile("spreadsheet is password-protected") from None
         raise CorruptFile(f"not a readable spreadsheet ({type(exc).__name__})") from None
 
+    from scanner.extract.xlsx_cells import CellColumns, CellSegments, CellSpans
+
+    cols = CellColumns()
     pieces: list[str] = []
-    segments: list[Segment] = []
     tables: list[Table] = []
     pos = 0
     cells_seen = 0
+    starts, ends, rows_a, cols_a, sheets_a = cols.starts.append, cols.ends.append, cols.rows.append, \
+        cols.cols.append, cols.sheets.append
+    append_piece = pieces.append
     for index, meta in enumerate(wb.sheets_metadata, start=1):
         deadline.check()
         name = meta.name
@@ -143,46 +148,58 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
             rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
             raise CorruptFile(f"sheet {index} cannot be read ({type(exc).__name__})") from None
-        heading = name
-        segments.append(Segment(pos, pos + len(heading), Location(sheet=name), role="heading", hidden=hidden))
-        pieces.append(heading)
-        pieces.append("\n")
-        pos += len(heading) + 1
-        cells: list[TableCell] = []
+        sheet_no = len(cols.sheet_names)
+        cols.sheet_names.append(name)
+        cols.sheet_hidden.append(hidden)
+        starts(pos)
+        ends(pos + len(name))
+        rows_a(-1)
+        cols_a(-1)
+        sheets_a(sheet_no)
+        append_piece(name)
+        append_piece("\n")
+        pos += len(name) + 1
+        lo = len(cols.starts)
         header_row = None
         first_row = None
-        append_cell = cells.append
-        append_seg = segments.append
-        append_piece = pieces.append
         for r, row in enumerate(rows):
-            if r % 4096 == 0:
+            if r & 4095 == 0:
                 deadline.check()
-            first = True
-            row_label = str(r + 1)
-            filled = 0
-            texts = 0
+            filled = texts = 0
             for c, value in enumerate(row):
-                if value == "" or value is None:
-                    continue
-                if type(value) is str:
+                tv = type(value)
+                if tv is str:
+                    if not value:
+                        continue
                     text = value
                     texts += 1
+                elif tv is float:
+                    if value.is_integer() and -1e15 < value < 1e15:
+                        text = str(int(value))
+                    else:
+                        text = repr(value)
+                        if "e" in text or len(text) > 16:  # exponent or more than 15 significant digits
+                            text = format_number(value)
+                elif tv is dt.date:
+                    text = value.isoformat()
                 else:
+                    if value is None:
+                        continue
                     text = format_cell(value)
-                if not text:
-                    continue
-                filled += 1
-                if not first:
+                    if not text:
+                        continue
+                if filled:
                     append_piece("\t")
                     pos += 1
-                first = False
-                end = pos + len(text)
+                filled += 1
                 append_piece(text)
-                append_seg(Segment(pos, end, Location(sheet=name, cell=column_name(c) + row_label), "cell", False,
-                                   hidden))
-                append_cell(TableCell(index, r, c, pos, end))
-                pos = end
-            if not first:
+                starts(pos)
+                pos += len(text)
+                ends(pos)
+                rows_a(r)
+                cols_a(c)
+                sheets_a(sheet_no)
+            if filled:
                 append_piece("\n")
                 pos += 1
                 if first_row is None:
@@ -194,8 +211,9 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
             cells_seen += len(row)
             if cells_seen > MAX_CELLS:
                 raise LimitExceeded(f"spreadsheet has more than {MAX_CELLS} cells")
-        tables.append(Table(index=index, cells=tuple(cells), name=name,
+        tables.append(Table(index=index, cells=CellSpans(cols, lo, len(cols.starts), index), name=name,  # type: ignore[arg-type]
                             header_row=header_row if header_row is not None else first_row, hidden=hidden))
+    segments = CellSegments(cols)
     text = "".join(pieces)
     media = "application/vnd.ms-excel" if data.startswith(OLE_MAGIC) else \
         "application/vnd.oasis.opendocument.spreadsheet" if b"opendocument.spreadsheet" in data[:200] else MEDIA_TYPE
