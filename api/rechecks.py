@@ -61,7 +61,7 @@ class Rechecker:
         with self.db.session() as s:
             for page_id, result in results.items():
                 record_page(s, site_id=site_id, page_id=page_id, scan_id=None,
-                            findings=[f.to_dict() for f in result.findings], ruleset=result.ruleset,
+                            findings=[{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings], ruleset=result.ruleset,
                             content_hash=None, default_unit_id=default_unit)
             ticket = s.get(Ticket, ticket_id)
             if failed:

@@ -161,7 +161,7 @@ def record_pages(db, checker, site: LocalSite, paths=None) -> None:
                                        "unit_id": unit, "column": column, "status": 200,
                                        "media_type": "text/html"}, ["site_id", "url"])
             record_page(s, site_id=site_row.id, page_id=page_id, scan_id=None,
-                        findings=[f.to_dict() for f in result.findings], ruleset=result.ruleset, content_hash=None,
+                        findings=[{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings], ruleset=result.ruleset, content_hash=None,
                         default_unit_id=site_row.default_unit_id)
 
 

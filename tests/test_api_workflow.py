@@ -125,3 +125,31 @@ def test_xlsx_ledger_has_both_sheets(env):
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["整改台账", "处理记录"]
     assert wb["整改台账"].max_row >= 3
+
+
+def test_scan_start_queues_the_seed_message_and_reports_progress(env, monkeypatch):
+    import dramatiq
+
+    monkeypatch.setenv("CUOMIN_BROKER", "embedded")
+    from workers.broker import configure
+
+    broker = configure("embedded")
+    reviewer = login(env["app"], "shenhe")
+    r = reviewer.post("/v1/scans", json={"site": "qinghe", "maxPages": 50})
+    assert r.status_code == 202, r.text
+    scan = r.json()
+    assert scan["status"] == "seeding" and scan["site"] == "qinghe"
+    queued = [m for q in broker.queues.values() for m in list(q.queue)]
+    msgs = [dramatiq.Message.decode(m) for m in queued]
+    assert any(m.actor_name == "seed_scan" and m.args == (scan["id"],) for m in msgs)
+    assert reviewer.get(f"/v1/scans/{scan['id']}").json()["progress"]["pagesSeen"] == 0
+    report = reviewer.get(f"/v1/scans/{scan['id']}/report").json()
+    assert report["ticketsOpened"] == 0 and report["findings"] == []
+    r = reviewer.post(f"/v1/scans/{scan['id']}/cancel")
+    assert r.json()["status"] == "cancelled"
+    assert reviewer.post(f"/v1/scans/{scan['id']}/cancel").status_code == 409
+    op = login(env["app"], "jyj")
+    assert op.post("/v1/scans", json={"site": "qinghe"}).status_code == 403
+    for q in broker.queues.values():  # leave the shared embedded broker empty
+        while not q.empty():
+            q.get_nowait()

@@ -18,6 +18,8 @@ router = APIRouter(prefix="/v1/scans", tags=["scans"], responses=COMMON_RESPONSE
 class ScanBody(BaseModel):
     site: str = Field(..., min_length=1, max_length=200)
     maxPages: int | None = Field(None, ge=1, le=1_000_000)
+    maxDepth: int = Field(20, ge=0, le=100)
+    force: bool = Field(False, description="re-check unchanged pages too (after a ruleset change)")
 
 
 def scan_out(scan: Scan, site_key: str | None) -> dict:
@@ -35,14 +37,17 @@ def _scan_or_404(s, who: Principal, scan_id: int) -> tuple[Scan, str]:
     return found[0], found[1]
 
 
-def enqueue_scan(site_key: str, scan_id: int, options: dict) -> None:
-    """Hand the scan to the workers (``workers.enqueue_scan``)."""
-    import workers
+def enqueue_scan(scan_id: int) -> None:
+    """Hand the scan to the workers (``workers.actors.seed_scan`` on the configured broker)."""
+    try:
+        from workers.broker import configure
 
-    enqueue = getattr(workers, "enqueue_scan", None)
-    if enqueue is None:
-        raise HTTPException(503, "the scan workers are not available")
-    enqueue(site_key, scan_id=scan_id, **options)
+        configure()  # CUOMIN_BROKER: redis:// (default), amqp:// or embedded
+        from workers.actors import seed_scan
+
+        seed_scan.send(scan_id)
+    except Exception as exc:  # noqa: BLE001 - the broker is away: say so, the scan row stays queued
+        raise HTTPException(503, f"the scan queue is not available ({type(exc).__name__})") from None
 
 
 @router.post("", status_code=202, summary="Start a scan of a site (admin, reviewer)",
@@ -52,13 +57,17 @@ def start_scan(body: ScanBody, request: Request, who: Principal = Depends(requir
         site_id = s.scalar(select(Site.id).where(Site.key == body.site))
         if site_id is None:
             raise HTTPException(404, "unknown site")
-        options = {"max_pages": body.maxPages} if body.maxPages else {}
-        scan = Scan(site_id=site_id, kind="crawl", status="queued", options=options)
+        base_url = s.scalar(select(Site.base_url).where(Site.id == site_id))
+        checker = request.app.state.ctx.checkers.get(body.site)
+        options = {"base_url": base_url, "max_pages": body.maxPages or 100_000, "max_depth": body.maxDepth,
+                   "check_external": False, "force": body.force}
+        scan = Scan(site_id=site_id, kind="crawl", status="seeding", options=options,
+                    ruleset=checker.ruleset if checker else "", started_at=utcnow())
         s.add(scan)
         s.flush()
         audit.record(s, request, who, "scan.start", "scan", scan.id, site=body.site)
         scan_id = scan.id
-    enqueue_scan(body.site, scan_id, options)
+    enqueue_scan(scan_id)
     with request.app.state.ctx.db.session() as s:
         return scan_out(s.get(Scan, scan_id), body.site)
 
@@ -84,7 +93,7 @@ def get_scan(scan_id: IdPath, request: Request, who: Principal = Depends(princip
 def cancel_scan(scan_id: IdPath, request: Request, who: Principal = Depends(require_role("admin", "reviewer"))) -> dict:
     with request.app.state.ctx.db.session() as s:
         scan, key = _scan_or_404(s, who, scan_id)
-        if scan.status not in ("queued", "running"):
+        if scan.status not in ("queued", "seeding", "running"):
             raise HTTPException(409, f"scan is {scan.status}")
         scan.status, scan.finished_at = "cancelled", utcnow()
         audit.record(s, request, who, "scan.cancel", "scan", scan_id)
