@@ -101,7 +101,7 @@ def main() -> None:
     args = ap.parse_args()
     rnd = random.Random(8)
     site = Path(tempfile.mkdtemp(prefix="cm-fault-site-"))
-    planted = {f"xxgk/{i:05d}.html": "坚持中华人民共合国宪法。" for i in range(0, args.pages, 4)}
+    planted = {f"xxgk/{i:05d}.html": "坚持中华人民共合国宪法。" for i in range(0, args.pages, 3)}
     write_site(site, pages=args.pages, attachments=4, planted=planted)
     (site / "site.yaml").write_text("id: fault\ndefault_unit: 区政府办公室\ncolumns:\n"
                                     "  - {prefix: /xxgk/, unit: 区政务公开办}\n", encoding="utf-8")

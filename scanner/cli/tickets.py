@@ -45,6 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             p.add_argument("--unit", help="responsible unit name")
         if name == "fix":
             p.add_argument("--broker", help="queue the re-check on this broker instead of running it here")
+            p.add_argument("--serve", metavar="DIRECTORY",
+                           help="a site scanned from a directory: serve it again (same port) for the re-check")
     sub.add_parser("escalate", parents=[common], help="escalate overdue tickets now")
 
 
@@ -133,6 +135,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"cuomin tickets: {exc}", file=sys.stderr)
             return 2
     if args.action == "fix":
+        if args.serve:
+            from urllib.parse import urlsplit
+
+            from scanner.fetch.localserve import serve_directory
+
+            with db.session() as s:
+                base = s.get(Site, s.get(Ticket, args.id).site_id).base_url
+            with serve_directory(args.serve, port=urlsplit(base).port or 80):
+                return _recheck(args.id, None)
         return _recheck(args.id, getattr(args, "broker", None))
     print(f"ticket {args.id}: {t.state}")
     return 0
