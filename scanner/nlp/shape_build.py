@@ -79,6 +79,8 @@ def main() -> None:
         "#   no list was copied. Columns: char<TAB>look-alike<TAB>cosine similarity.\n"
         "# version: 2026-11-22.1\n"
         "# reviewed-by: typo engineer (issue 5)\n"
+        "# review: sampled by eye (很/银, 木/术/本, 组/祖, 级/极); pairs only propose candidates, which\n"
+        "#   the language model must confirm.\n"
     )
     with OUT.open("w", encoding="utf-8") as fh:
         fh.write(header)
