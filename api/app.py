@@ -75,8 +75,21 @@ def create_app(settings: Settings | None = None, *, db=None, detectors: list[str
     app = FastAPI(title="cuomin API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.ctx = ctx
 
-    from api.routers import (audit, dictionaries, documents, findings, health, keys, ledger, scans, sites,
-                             text, tickets, ui, users)
+    from api.routers import (
+        audit,
+        dictionaries,
+        documents,
+        findings,
+        health,
+        keys,
+        ledger,
+        scans,
+        sites,
+        text,
+        tickets,
+        ui,
+        users,
+    )
 
     for module in (health, text, documents, sites, scans, findings, tickets, dictionaries, ledger, audit, users,
                    keys, ui):

@@ -27,7 +27,7 @@ class AppContext:
     rechecks: Rechecker
 
     @classmethod
-    def build(cls, settings: Settings, db=None, detectors: list[str] | None = None) -> "AppContext":
+    def build(cls, settings: Settings, db=None, detectors: list[str] | None = None) -> AppContext:
         if db is None:
             from scanner.store import open_db
 

@@ -44,7 +44,7 @@ class TextCheckRequest(BaseModel):
     title: str | None = Field(None, max_length=500)
 
     @model_validator(mode="after")
-    def _one_of(self) -> "TextCheckRequest":
+    def _one_of(self) -> TextCheckRequest:
         given = {"content", "texts"} & self.model_fields_set
         if len(given) != 1:
             raise ValueError("give exactly one of content or texts")

@@ -86,8 +86,8 @@ def make_app(db, **settings):
 
 # ---- a small government site served on 127.0.0.1 (pages can be "corrected" during a test) ----------
 
-import http.server  # noqa: E402
-import threading  # noqa: E402
+import http.server
+import threading
 
 PAGES = {
     "/jyj/2026/tz118.html": ("<html><head><title>关于做好2026年春季学期开学工作的通知</title></head><body>"
@@ -109,7 +109,7 @@ class LocalSite:
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 body = site.pages.get(self.path)
                 if body is None:
                     self.send_response(404)
@@ -144,11 +144,12 @@ def local_site_config(site: LocalSite) -> SiteConfig:
 
 def record_pages(db, checker, site: LocalSite, paths=None) -> None:
     """Check ``site``'s pages with ``checker`` and record them as the pipeline does (findings, tickets)."""
+    from sqlalchemy import select
+
     from scanner.extract import extract
     from scanner.store.models import Page, Site
     from scanner.store.recording import record_page, unit_for
     from scanner.store.upsert import upsert
-    from sqlalchemy import select
 
     with db.session() as s:
         site_row = s.scalar(select(Site).where(Site.key == checker.site.id))

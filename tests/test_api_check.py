@@ -3,10 +3,10 @@
 import time
 
 import pytest
+from api_helpers import create_app_for, seed, sqlite_db
 from fastapi.testclient import TestClient
 
 from api.checking import Utf16Offsets
-from api_helpers import create_app_for, seed, sqlite_db
 
 ARTICLE = ("清河县教育局关于做好2026年春季学期开学工作的通知\n"
            "各中小学校：为做好春季学期开学工作，请各校再接再励，按照县委、县政府部署，认真落实校园安全责任制。")

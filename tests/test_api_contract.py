@@ -6,9 +6,8 @@ import tempfile
 from pathlib import Path
 
 import schemathesis
-from hypothesis import HealthCheck, settings
-
 from api_helpers import create_app_for, seed, sqlite_db
+from hypothesis import HealthCheck, settings
 
 _DB = sqlite_db(Path(tempfile.mkdtemp(prefix="cuomin-contract-")) / "contract.db")
 _KEYS = seed(_DB)

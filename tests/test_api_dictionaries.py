@@ -2,9 +2,8 @@
 a second person approves it (written with provenance, new version) or rejects it with a reason."""
 
 import pytest
-from fastapi.testclient import TestClient
-
 from api_helpers import PASSWORD, LocalSite, create_app_for, local_site_config, record_pages, seed, sqlite_db
+from fastapi.testclient import TestClient
 
 PAGE = ("<html><head><title>两岸交流动态</title></head><body><div class='article'><h1>两岸交流动态</h1>"
         "<p>台湾国光客运公司开通两岸直达班线，方便台胞往来。</p></div></body></html>")

@@ -7,11 +7,20 @@ import time
 import zipfile
 
 import pytest
+from api_helpers import (
+    PASSWORD,
+    LocalSite,
+    create_app_for,
+    drop_schema,
+    local_site_config,
+    pg_schema_db,
+    record_pages,
+    seed,
+    sqlite_db,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api_helpers import (PASSWORD, LocalSite, create_app_for, drop_schema, local_site_config, pg_schema_db,
-                         record_pages, seed, sqlite_db)
 from scanner.store.models import Base
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

@@ -2,10 +2,10 @@
 password and key storage, SSRF refusals of callback URLs."""
 
 import pytest
+from api_helpers import PASSWORD, LocalSite, create_app_for, local_site_config, record_pages, seed, sqlite_db
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
-from api_helpers import PASSWORD, LocalSite, create_app_for, local_site_config, record_pages, seed, sqlite_db
 from scanner.store.models import ApiKey, User
 
 PUBLIC = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/v1/session")}

@@ -3,7 +3,6 @@
 import http.server
 import threading
 
-import httpx
 import pytest
 
 from scanner.fetch.guard import Policy, SSRFError, check_url, guarded_client
@@ -68,7 +67,7 @@ def test_private_network_only_for_a_site_that_allows_it_and_never_metadata():
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         if self.path == "/to-metadata":
             self.send_response(302)
             self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
@@ -113,9 +112,8 @@ def test_real_requests_pin_the_checked_address_and_recheck_redirects(server):
 
 def test_without_permission_the_loopback_server_is_refused(server):
     policy = Policy.from_sites([SiteConfig(id="t", base_url=f"http://127.0.0.1:{server}/")])
-    with guarded_client(policy) as client:
-        with pytest.raises(SSRFError, match="loopback"):
-            client.get(f"http://127.0.0.1:{server}/page")
+    with guarded_client(policy) as client, pytest.raises(SSRFError, match="loopback"):
+        client.get(f"http://127.0.0.1:{server}/page")
     with guarded_client(Policy.from_sites([SiteConfig(id="l", base_url="http://localhost/")])) as client:
         with pytest.raises(SSRFError, match="loopback"):  # real DNS answer for localhost
             client.get(f"http://localhost:{server}/page")

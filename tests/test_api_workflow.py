@@ -6,11 +6,20 @@ import io
 import time
 
 import pytest
+from api_helpers import (
+    PASSWORD,
+    LocalSite,
+    create_app_for,
+    drop_schema,
+    local_site_config,
+    pg_schema_db,
+    record_pages,
+    seed,
+    sqlite_db,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api_helpers import (PASSWORD, LocalSite, create_app_for, drop_schema, local_site_config, pg_schema_db,
-                         record_pages, seed, sqlite_db)
 from scanner.store.models import AuditLog, TicketEvent
 
 

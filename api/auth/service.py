@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -44,7 +44,7 @@ class AuthService:
             if row is None or row.revoked_at is not None or not keys.matches_hash(digest, row.key_hash):
                 return None
             site_key = s.scalar(select(Site.key).where(Site.id == row.site_id)) if row.site_id else None
-            row.last_used_at = datetime.now(timezone.utc)
+            row.last_used_at = datetime.now(UTC)
             return Principal("key", row.id, row.name, role="key",
                              sites=frozenset([site_key]) if site_key else None, rate_per_minute=row.rate_limit)
 

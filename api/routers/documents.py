@@ -60,8 +60,8 @@ def _callback(request: Request, who: Principal, url: str):
                         403: {"description": "site not in scope"}, 404: {"description": "unknown site"},
                         413: {"description": "file too large"}})
 async def check_document(request: Request, file: UploadFile = File(...), site: str = Form(..., min_length=1, max_length=64),
-                         dataId: str | None = Form(None, max_length=128),  # noqa: N803
-                         callbackUrl: str | None = Form(None, max_length=2048),  # noqa: N803
+                         dataId: str | None = Form(None, max_length=128),
+                         callbackUrl: str | None = Form(None, max_length=2048),
                          who: Principal = Depends(require_key_or_staff)):
     from starlette.concurrency import run_in_threadpool
 

@@ -19,7 +19,7 @@ from api.auth.principal import Principal
 from api.deps import COMMON_RESPONSES, IdPath, principal, require_role
 from api.scoping import findings_query
 from scanner.findings import Severity
-from scanner.store.models import FindingRow, Page, Site, Ticket, Unit, User
+from scanner.store.models import FindingRow, Site, Ticket, Unit, User
 from scanner.tickets import service
 from scanner.tickets.states import STATE_NAMES, TransitionError
 

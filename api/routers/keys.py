@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
@@ -54,7 +54,7 @@ def revoke_key(key_id: IdPath, request: Request, who: Principal = Depends(requir
         row = s.get(ApiKey, key_id)
         if row is None:
             raise HTTPException(404, "no such key")
-        row.revoked_at = row.revoked_at or datetime.now(timezone.utc)
+        row.revoked_at = row.revoked_at or datetime.now(UTC)
         audit.record(s, request, who, "key.revoke", "api_key", key_id)
     ctx.auth.forget_keys()
     return {"id": key_id, "revoked": True}

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from api import audit
 from api.auth.principal import Principal
@@ -59,7 +58,7 @@ def build(session, items: list[Ticket], fmt: str) -> bytes:
 @router.get("", summary="Download the ledger (整改台账): every ticket and every state change",
             response_class=Response,
             responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "the ledger file"}})
-def export(request: Request, format: Literal["xlsx", "csv"] = "xlsx",  # noqa: A002
+def export(request: Request, format: Literal["xlsx", "csv"] = "xlsx",
            site: str | None = Query(None, max_length=200), who: Principal = Depends(principal)) -> Response:
     with request.app.state.ctx.db.session() as s:
         q = tickets_query(s, who).order_by(Ticket.id)

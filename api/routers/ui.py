@@ -4,7 +4,7 @@ session's CSRF token (``static/app.js``)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -39,12 +39,12 @@ templates.env.globals["ACTION_NAMES"] = ACTION_NAMES
 
 def beijing(value: str | None, seconds: bool = False) -> str:
     """An ISO timestamp (UTC when it has no zone) as Beijing time, the way the units read it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     if not value:
         return ""
     at = datetime.fromisoformat(value)
-    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
     return at.astimezone(sla.CHINA).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
@@ -82,13 +82,13 @@ def _guard(handler):
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/ui/") -> HTMLResponse:  # noqa: A002
+def login_page(request: Request, next: str = "/ui/") -> HTMLResponse:
     return _render(request, "login.html", None, next=next if next.startswith("/ui") else "/ui/", error=None)
 
 
 @router.post("/login")
 def login_submit(request: Request, username: str = Form(..., max_length=150), password: str = Form(..., max_length=500),
-                 next: str = Form("/ui/")) -> Response:  # noqa: A002
+                 next: str = Form("/ui/")) -> Response:
     from api.routers.users import start_session
 
     target = next if next.startswith("/ui") and not next.startswith("//") else "/ui/"
@@ -186,9 +186,8 @@ def ticket_page(request: Request, ticket_id: int) -> HTMLResponse:
 @_guard
 def dictionaries_page(request: Request) -> HTMLResponse:
     who = _user(request)
-    from scanner.ruleset import ruleset_version
-
     from api.routers.dictionaries import store
+    from scanner.ruleset import ruleset_version
 
     pending = [p.to_dict() for p in store(request).list("pending")] if who.role in ("admin", "reviewer") else []
     return _render(request, "dictionaries.html", who, files=dictionary_files(), version=ruleset_version([]),

@@ -30,8 +30,16 @@ import httpx
 
 from scanner.errors import InputError
 
-__all__ = ["SSRFError", "Policy", "check_url", "GuardedTransport", "AsyncGuardedTransport", "guarded_client",
-           "address_problem", "METADATA_ADDRESSES"]
+__all__ = [
+    "METADATA_ADDRESSES",
+    "AsyncGuardedTransport",
+    "GuardedTransport",
+    "Policy",
+    "SSRFError",
+    "address_problem",
+    "check_url",
+    "guarded_client",
+]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -63,7 +71,7 @@ class Policy:
     ports: frozenset[int] | None = None
 
     @classmethod
-    def from_sites(cls, sites: Iterable[object]) -> "Policy":
+    def from_sites(cls, sites: Iterable[object]) -> Policy:
         policy = cls()
         for site in sites:
             urls = [getattr(site, "base_url", None)]

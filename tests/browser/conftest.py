@@ -11,7 +11,7 @@ import uvicorn
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from api_helpers import LocalSite, create_app_for, local_site_config, record_pages, seed, sqlite_db  # noqa: E402
+from api_helpers import LocalSite, create_app_for, local_site_config, record_pages, seed, sqlite_db
 
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

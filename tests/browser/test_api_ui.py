@@ -1,8 +1,8 @@
 """The reviewer UI in a real browser: sign in, keyboard triage, a unit fixes a ticket and the re-check closes it."""
 
 import pytest
-
 from api_helpers import PASSWORD
+
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
