@@ -170,7 +170,7 @@ class PrivacyDetector(Detector):
         return Finding(
             detector=self.name,
             rule=hit.rule,
-            category="privacy",
+            category=hit.kind,
             severity=hit.severity,
             start=hit.start,
             end=hit.end,
