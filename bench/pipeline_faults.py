@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from pipeline_support import TcpProxy, drop_pg_schema, pg_schema_url, write_site  # noqa: E402
+from pipeline_support import TcpProxy, drop_pg_schema, pg_schema_url, write_site
 
 CUOMIN = [sys.executable, "-m", "scanner"]
 
@@ -84,7 +84,7 @@ def counts(url: str) -> dict:
 
     eng = create_engine(url)
     with eng.connect() as c:
-        q = lambda sql: c.execute(text(sql)).scalar()  # noqa: E731
+        q = lambda sql: c.execute(text(sql)).scalar()
         out = {"tickets": q("select count(*) from tickets"),
                "findings": q("select count(*) from findings where resolved_at is null"),
                "dead_letters": q("select count(*) from dead_letters"),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from pipeline_support import drop_pg_schema, pg_schema_url, write_site  # noqa: E402
+from pipeline_support import drop_pg_schema, pg_schema_url, write_site
 
 
 def make_attachments(root: Path, n: int) -> None:

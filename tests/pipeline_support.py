@@ -87,7 +87,7 @@ class TcpProxy:
         self._server = None
         self._conns: list = []
 
-    def start(self) -> "TcpProxy":
+    def start(self) -> TcpProxy:
         import socket
         import threading
 

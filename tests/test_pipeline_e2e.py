@@ -4,9 +4,9 @@ open one ticket per problem with the right unit, close or reopen on re-check, re
 from __future__ import annotations
 
 import pytest
+from pipeline_support import planted_checker, write_site
 from sqlalchemy import func, select
 
-from pipeline_support import planted_checker, write_site
 from scanner.fetch.localserve import serve_directory
 from scanner.site import SiteConfig
 from scanner.store.models import DeadLetter, FindingRow, Page, Ticket, TicketEvent, Unit

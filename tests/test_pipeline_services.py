@@ -13,9 +13,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-
 from pipeline_support import drop_pg_schema, pg_schema_url, write_site
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 CUOMIN = [sys.executable, "-m", "scanner"]

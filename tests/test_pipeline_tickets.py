@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -102,7 +102,7 @@ def test_escalation_and_ledger_export(db, tmp_path):
         sid, pid = _setup(s)
         record_page(s, site_id=sid, page_id=pid, scan_id=1, findings=[_finding("fp1")], ruleset="r", content_hash="h")
         t = s.execute(select(Ticket)).scalar_one()
-        later = t.due_at.replace(tzinfo=timezone.utc) + timedelta(minutes=5)
+        later = t.due_at.replace(tzinfo=UTC) + timedelta(minutes=5)
         assert [x.id for x in service.escalate_overdue(s, later)] == [t.id]
         assert service.escalate_overdue(s, later + timedelta(minutes=1)) == []  # once per period
         assert [x.escalation_level for x in service.escalate_overdue(s, later + timedelta(hours=1))] == [2]

@@ -19,7 +19,7 @@ class EmbeddedWorker:
         self.broker = dramatiq.get_broker()
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=100)
 
-    def __enter__(self) -> "EmbeddedWorker":
+    def __enter__(self) -> EmbeddedWorker:
         self.worker.start()
         return self
 

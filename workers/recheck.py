@@ -28,20 +28,17 @@ def check_page_now(page_id: int) -> int:
         url, site_id, unit = page.url, site.id, site.default_unit_id
     findings: list[dict] = []
     chash, ruleset = None, context.checker(cfg).ruleset
-    try:
-        got = conditional_fetch(context.client(cfg), url)
-        res = got.result
-        gone = res is None or res.status in (404, 410)
-        if res is not None and res.status >= 400 and not gone:
-            raise CuominError(f"re-check of page {page_id}: HTTP {res.status}")  # retried by the queue
-        if not gone:
-            doc = extract(res.content, url, content_type=res.content_type)
-            result = context.checker(cfg).check(doc)
-            findings = [{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings]
-            findings += dark_link_findings(cfg.id, url, doc.links, Scope(site.base_url).contains)
-            chash = content_hash(doc.text)
-    except CuominError:
-        raise
+    got = conditional_fetch(context.client(cfg), url)  # network errors raise: the queue retries
+    res = got.result
+    gone = res is None or res.status in (404, 410)  # a removed page is a corrected page
+    if res is not None and res.status >= 400 and not gone:
+        raise CuominError(f"re-check of page {page_id}: HTTP {res.status}")  # retried by the queue
+    if not gone:
+        doc = extract(res.content, url, content_type=res.content_type)
+        result = context.checker(cfg).check(doc)
+        findings = [{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings]
+        findings += dark_link_findings(cfg.id, url, doc.links, Scope(site.base_url).contains)
+        chash = content_hash(doc.text)
     with db.session() as s:
         record_page(s, site_id=site_id, page_id=page_id, scan_id=None, findings=findings, ruleset=ruleset,
                     content_hash=chash, detectors=None, default_unit_id=unit)

@@ -49,7 +49,7 @@ def run(processes: int, threads: int, queues: list[str], poll_ms: int = 100) -> 
         if pid == 0:
             try:
                 _child(threads, queues, poll_ms)
-            except BaseException:  # noqa: BLE001 - a child must never return into the parent's loop
+            except BaseException:
                 log.exception("worker process failed")
                 os._exit(1)
         children[pid] = slot

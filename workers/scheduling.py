@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from croniter import croniter
 from sqlalchemy import select, update
@@ -42,7 +42,7 @@ class DbLock:
     def release(self) -> None:
         with context.db().session() as s:
             s.execute(update(Lock).where(Lock.name == self.name, Lock.owner == self.owner).values(
-                expires_at=datetime(1970, 1, 1, tzinfo=timezone.utc)))
+                expires_at=datetime(1970, 1, 1, tzinfo=UTC)))
 
 
 class RedisLock:
@@ -77,9 +77,9 @@ def due_sites(now: datetime) -> list[tuple[int, datetime]]:
         for site in s.execute(select(Site).where(Site.enabled.is_(True), Site.schedule.is_not(None))).scalars():
             fire = croniter(site.schedule, now.astimezone(CHINA)).get_prev(datetime)
             last = site.last_scheduled_at
-            last = last.replace(tzinfo=timezone.utc) if last is not None and last.tzinfo is None else last
+            last = last.replace(tzinfo=UTC) if last is not None and last.tzinfo is None else last
             if last is None or fire > last:
-                out.append((site.id, fire.astimezone(timezone.utc)))
+                out.append((site.id, fire.astimezone(UTC)))
     return out
 
 
@@ -87,7 +87,7 @@ def tick(now: datetime | None = None, send=None) -> list[int]:
     """Queue due scans; returns the new scan ids.  ``send(actor_name, *args)`` defaults to the broker."""
     import dramatiq
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     send = send or (lambda name, *a: dramatiq.get_broker().get_actor(name).send(*a))
     scans = []
     for site_id, fire in due_sites(now):

@@ -16,8 +16,15 @@ from sqlalchemy import delete
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
-from scanner.fetch.crawler import (Scope, classify, conditional_fetch, content_hash, discover, filename_of,
-                                   normalize_url)
+from scanner.fetch.crawler import (
+    Scope,
+    classify,
+    conditional_fetch,
+    content_hash,
+    discover,
+    filename_of,
+    normalize_url,
+)
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
 from scanner.store.recording import finish_page, record_page
@@ -213,8 +220,8 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
 
 def record_findings(scan_id: int | None, page_id: int, blob_key: str, chash: str, ruleset: str,
                     findings: list[dict[str, Any]], *, lane: str = "crawl") -> list[int]:
-    from scanner.tickets.notify import queue_alerts
     from scanner.store.models import Ticket
+    from scanner.tickets.notify import queue_alerts
 
     db = context.db()
     alerts: list[int] = []

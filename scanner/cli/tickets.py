@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from datetime import UTC
 
 from scanner.tickets.states import STATES
 
@@ -51,11 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _iso(value) -> str | None:
-    from datetime import timezone
 
     if value is None:
         return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _ticket_json(t, units, sites) -> dict:
@@ -153,7 +153,7 @@ def _recheck(ticket_id: int, broker: str | None) -> int:
     from workers import broker as brokers
 
     brokers.configure(broker or os.environ.get("CUOMIN_BROKER") or "embedded", default="embedded")
-    import workers.actors as actors
+    from workers import actors
 
     if not brokers.is_embedded():
         actors.recheck_ticket.send(ticket_id)

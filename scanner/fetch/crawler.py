@@ -90,7 +90,7 @@ def classify(url: str, headers: dict[str, str]) -> str:
 
 
 def filename_of(url: str, headers: dict[str, str]) -> str | None:
-    m = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", headers.get("content-disposition", ""), re.I)
+    m = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", headers.get("content-disposition", ""), re.IGNORECASE)
     if m:
         from urllib.parse import unquote
 

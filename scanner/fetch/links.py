@@ -20,10 +20,10 @@ import httpx
 from scanner.findings import Explanation, Severity, fingerprint
 
 SOFT_404 = re.compile(r"页面不存在|页面未找到|找不到(该|您要的|相关)?页面|您(所)?访问的页面(已)?不存在|"
-                      r"(页面|内容|信息)已(被)?删除|Page Not Found|Not Found", re.I)
-BARE_404 = re.compile(r"[\W_]*(错误|error)?[\W_]*404[\W_]*(错误|error|页面)?[\W_]*", re.I)
+                      r"(页面|内容|信息)已(被)?删除|Page Not Found|Not Found", re.IGNORECASE)
+BARE_404 = re.compile(r"[\W_]*(错误|error)?[\W_]*404[\W_]*(错误|error|页面)?[\W_]*", re.IGNORECASE)
 BAD_LINK_WORDS = re.compile(r"博彩|赌场|棋牌|彩票|六合彩|百家乐|娱乐城|代孕|办证|发票|色情|成人|私服|贷款|"
-                            r"casino|bet|porn|sex", re.I)
+                            r"casino|bet|porn|sex", re.IGNORECASE)
 
 
 def looks_soft_404(status: int, title: str | None, text: str) -> bool:

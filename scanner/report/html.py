@@ -5,7 +5,7 @@ suggestion, responsible unit and ticket state.  Only masked excerpts are shown."
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -29,7 +29,7 @@ th,td{border:1px solid #ccc;padding:4px 6px;font-size:14px;vertical-align:top}th
 def _local(t: datetime | None) -> str:
     if t is None:
         return ""
-    t = t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    t = t if t.tzinfo else t.replace(tzinfo=UTC)
     return t.astimezone(sla.CHINA).strftime("%Y-%m-%d %H:%M")
 
 
@@ -57,7 +57,7 @@ def build(session: Session, scan_id: int | None = None, site_id: int | None = No
         q, tq = q.where(FindingRow.site_id == site_id), tq.where(Ticket.site_id == site_id)
     rows = session.execute(q.order_by(FindingRow.severity.desc(), Page.url)).all()
     tickets = {t.id: t for t in session.execute(tq).scalars()}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     by_cat = Counter(r.category for r, _ in rows)
     by_sev = Counter(Severity(r.severity).chinese for r, _ in rows)
     by_unit = Counter(units.get(tickets[r.ticket_id].unit_id, "未指定") if r.ticket_id in tickets else "未指定"

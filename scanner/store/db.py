@@ -26,7 +26,7 @@ def database_url(url: str | None = None) -> str:
     url = url or os.environ.get("CUOMIN_DB") or DEFAULT_URL
     if "://" not in url:  # a bare path means a SQLite file
         url = f"sqlite:///{url}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
+    if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 
@@ -73,9 +73,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in a transaction: committed on success, rolled back on error."""
-        with self.sessions() as session:
-            with session.begin():
-                yield session
+        with self.sessions() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

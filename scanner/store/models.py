@@ -8,16 +8,27 @@ unique key so that at-least-once delivery is harmless (see :mod:`scanner.store.u
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -53,7 +64,7 @@ class Site(Base):
     default_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
-    columns: Mapped[list["SiteColumn"]] = relationship(back_populates="site", cascade="all, delete-orphan")
+    columns: Mapped[list[SiteColumn]] = relationship(back_populates="site", cascade="all, delete-orphan")
 
 
 class SiteColumn(Base):
@@ -235,7 +246,7 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(Stamp)
     unit: Mapped[Unit | None] = relationship()
     site: Mapped[Site] = relationship()
-    events: Mapped[list["TicketEvent"]] = relationship(back_populates="ticket", order_by="TicketEvent.id")
+    events: Mapped[list[TicketEvent]] = relationship(back_populates="ticket", order_by="TicketEvent.id")
 
 
 class TicketEvent(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,7 @@ def _t(value: datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:
-        from datetime import timezone
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(sla.CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
 

@@ -7,7 +7,7 @@ record message never opens a second ticket.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -129,19 +129,19 @@ def conclude_recheck(session: Session, ticket: Ticket) -> Ticket:
 
 
 def overdue(session: Session, now: datetime | None = None) -> list[Ticket]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     q = select(Ticket).where(Ticket.state.in_(("open", "assigned", "reopened")), Ticket.due_at < now)
     return list(session.execute(q).scalars())
 
 
 def escalate_overdue(session: Session, now: datetime | None = None) -> list[Ticket]:
     """Raise the escalation level of every overdue active ticket once per SLA period overdue."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     raised: list[Ticket] = []
     for t in overdue(session, now):
-        due = t.due_at if t.due_at.tzinfo else t.due_at.replace(tzinfo=timezone.utc)
+        due = t.due_at if t.due_at.tzinfo else t.due_at.replace(tzinfo=UTC)
         start = t.notified_at or t.created_at
-        start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+        start = start if start.tzinfo else start.replace(tzinfo=UTC)
         period = max(due - start, sla.timedelta(hours=1))
         level = 1 + int((now - due) / period)
         if level > (t.escalation_level or 0):

@@ -9,7 +9,7 @@ deadline ends at 24:00 China time of the N-th working day after the day the cloc
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone  # noqa: F401 (timedelta re-exported)
+from datetime import UTC, date, datetime, time, timedelta, timezone  # noqa: F401 (timedelta re-exported)
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -38,13 +38,13 @@ def add_working_days(start: datetime, days: int) -> datetime:
         if is_working_day(local):
             counted += 1
     end = datetime.combine(local + timedelta(days=1), time(0, 0), tzinfo=CHINA)
-    return end.astimezone(timezone.utc)
+    return end.astimezone(UTC)
 
 
 def due_at(kind: str, start: datetime, extended: bool = False) -> datetime:
     """When a ticket of ``kind`` (finding, public_report, reply) started at ``start`` is due."""
     if start.tzinfo is None:
-        start = start.replace(tzinfo=timezone.utc)
+        start = start.replace(tzinfo=UTC)
     if kind == "public_report":
         return add_working_days(start, PUBLIC_REPORT_DAYS)
     if kind == "reply":
@@ -56,9 +56,9 @@ def met(due: datetime | None, done: datetime | None, now: datetime | None = None
     """Whether the SLA was met: done before due (None while still open and not yet due)."""
     if due is None:
         return None
-    due = due if due.tzinfo else due.replace(tzinfo=timezone.utc)
+    due = due if due.tzinfo else due.replace(tzinfo=UTC)
     if done is not None:
-        done = done if done.tzinfo else done.replace(tzinfo=timezone.utc)
+        done = done if done.tzinfo else done.replace(tzinfo=UTC)
         return done <= due
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return False if now > due else None
