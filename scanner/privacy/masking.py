@@ -82,16 +82,16 @@ def _keep(value: str, lead: int, trail: int, star: str = "*") -> str:
 def mask(kind: str, value: str) -> str:
     """The display form of a personal value (never enough to re-identify anyone).
 
-    IDs show 2 + 2 characters, phones 3 + 2, bank cards 4 + 4, landlines 4 + 2,
+    IDs show 4 + 4 characters (birth date hidden), phones 3 + 4, bank cards 4 + 4, landlines 4 + 2,
     e-mail the first character and the domain, names the surname, addresses only
     their last unit character (组/号/室); anything else one leading character.
     """
     if not value:
         return value
     if kind in ("id", "old_id", "permit", "id_rounded"):
-        return _keep(value, 2, 2)
+        return _keep(value, 4, 4)
     if kind == "phone":
-        return _keep(value, 3, 2)
+        return _keep(value, 3, 4)
     if kind == "landline":
         return _keep(value, 4, 2)
     if kind == "bank":

@@ -56,6 +56,12 @@ SUGGEST = {
     "name": "公示确需姓名时可保留；与证件号、健康状况等同时出现时应脱敏（如 张*）",
     "health": "删除健康、残疾或救助状况，或对姓名等可识别信息去标识化后再公开",
 }
+CATEGORIES = {
+    "id": "RESIDENT_ID", "old_id": "RESIDENT_ID", "permit": "RESIDENCE_PERMIT", "phone": "MOBILE_PHONE",
+    "landline": "LANDLINE_PHONE", "bank": "BANK_CARD", "passport": "PASSPORT", "email": "EMAIL_ADDRESS",
+    "qq": "QQ_NUMBER", "wechat": "WECHAT_ID", "plate": "LICENSE_PLATE", "address": "HOME_ADDRESS",
+    "name": "PERSON_NAME", "health": "HEALTH_STATUS",
+}
 _SENTENCE_END = "。；！？!?;\n"
 _GENDER = ("，男", "，女", ",男", ",女", "（男", "（女", "(男", "(女", "、男", "、女", " 男", " 女")
 
@@ -170,7 +176,7 @@ class PrivacyDetector(Detector):
         return Finding(
             detector=self.name,
             rule=hit.rule,
-            category=hit.kind,
+            category=CATEGORIES.get(hit.kind, "PERSONAL_DATA"),
             severity=hit.severity,
             start=hit.start,
             end=hit.end,

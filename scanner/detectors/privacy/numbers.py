@@ -258,27 +258,60 @@ class LandlineRecognizer(NumberRecognizer):
         return classify_phone(scan, p, "landline", c, ctx, 0.85)
 
 
-_PERSON_LABELS = ("联系人", "经办人", "负责人", "承办人", "联络员", "审核人")
-_HOME_WORDS = ("家庭电话", "住宅电话", "家庭联系", "家属", "本人电话", "本人手机", "个人手机", "紧急联系")
+_HOME_WORDS = ("家庭电话", "住宅电话", "家庭联系", "家属", "本人", "我的电话", "我的手机", "个人手机", "紧急联系", "我的联系")
+_CLAUSE_END = "。；！？!?;\n"
+
+
+def _clause(scan: Scan, start: int, width: int = 24) -> str:
+    """The text before ``start`` back to the sentence (or table row) start, at most ``width`` characters."""
+    before = scan.before(start, width)
+    cut = max(before.rfind(c) for c in _CLAUSE_END)
+    return before[cut + 1:]
+
+
+def _named_contact(clause: str) -> str | None:
+    """联系人 followed by a person's name in ``clause`` (not 联系人：政务公开股)."""
+    from scanner.detectors.privacy.names import is_name
+
+    i = clause.rfind("联系人")
+    if i < 0:
+        return None
+    rest = clause[i + 3:].lstrip("：: ")
+    run = ""
+    for ch in rest:
+        if "\u4e00" <= ch <= "\u9fff" or ch == "·":
+            run += ch
+        else:
+            break
+    for k in (4, 3, 2):
+        if is_name(run[:k]) and (len(run) == k or not run[k:k + 1].isalpha() or run[k:].startswith(("电话", "手机", "联系"))):
+            return "联系人"
+    return None
 
 
 def classify_phone(scan: Scan, p: Piece, kind: str, canonical: str, ctx: list[str], score: float) -> Hit | None:
-    """Severity of a phone number from its context (see module docstring of the detector)."""
-    before = scan.before(p.start, 24)
-    personal = [w for w in scan.words.get("personal", ()) if w in before] + [w for w in _HOME_WORDS if w in before]
-    office = [w for w in scan.words.get("office", ()) if w in before]
-    label = [w for w in _PERSON_LABELS if w in before]
+    """Severity of a phone number from its clause: a named contact's phone low, a department's number
+    (咨询/监督/举报电话, 局/中心 …) not reported, a citizen's own number medium."""
+    clause = _clause(scan, p.start)
+    home = [w for w in _HOME_WORDS if w in clause]
+    personal = [w for w in scan.words.get("personal", ()) if w in clause]
+    office = [w for w in scan.words.get("office", ()) if w in clause]
     rule = "privacy.phone" if kind == "phone" else "privacy.landline"
     what = "手机号码" if kind == "phone" else "固定电话（含区号）"
-    if personal:
-        return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：号段/区号格式有效；个人信息上下文",
-                   ctx + personal)
-    if label:
-        return Hit(kind, rule.replace("phone", "contact_phone").replace("landline", "contact_phone"), p.start, p.end,
-                   canonical, Severity.LOW, score - 0.1, f"{what}：具名联系人的工作电话", ctx + label,
-                   details={"contact": True})
-    if office or kind == "landline":
+    contact = _named_contact(clause)
+    if contact and not home:
+        return Hit(kind, "privacy.contact_phone", p.start, p.end, canonical, Severity.LOW, score - 0.1,
+                   f"{what}：具名联系人的工作电话", ctx + [contact], details={"contact": True})
+    if home:
+        return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：本人/家庭电话上下文",
+                   ctx + home)
+    if office:
         return None  # a department's published number (咨询/监督/举报电话 ...)
+    if personal:
+        return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：个人信息上下文",
+                   ctx + personal)
+    if kind == "landline":
+        return None  # landlines on government pages are office lines unless a person is named
     return Hit(kind, rule, p.start, p.end, canonical, Severity.MEDIUM, score, f"{what}：号段格式有效", ctx)
 
 

@@ -235,7 +235,7 @@ class TablePass:
         if kind == "address":
             if masked or len(folded) < 4 or not re.search(r"[\u4e00-\u9fff]", folded):
                 return None
-            if not re.search(r"[0-9一二三四五六七八九十]+(?:组|号|栋|幢|单元|室|队|社|户)|村|小区", folded):
+            if not re.search(r"[0-9一二三四五六七八九十]+(?:组|号|栋|幢|单元|室|队|社)", folded):
                 return None  # a county or town alone is not a home address
             return Hit("address", "privacy.address", s, e, re.sub(r"\s", "", folded), Severity.MEDIUM, 0.9,
                        "家庭住址：个人信息表格的住址列", ctx)
