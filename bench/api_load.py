@@ -70,6 +70,24 @@ def prepare_db(path: Path) -> str:
     return key
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its children (the uvicorn workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                kids = (task / "children").read_text().split()
+                todo.extend(int(k) for k in kids)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def start_server(db_url: str, port: int, workers: int, detectors: str | None) -> subprocess.Popen:
     env = {**os.environ, "CUOMIN_DB": db_url, "CUOMIN_SECRET": secrets.token_hex(16),
            "PYTHONWARNINGS": "ignore"}
@@ -152,7 +170,12 @@ def main() -> int:
         # warm-up: every worker process builds its checker (dictionaries, model) on first use
         asyncio.run(run_load(base, key, docs, clients=args.workers * 4, total=args.workers * 12, max_seconds=120))
         load = os.getloadavg()
+        cpu0 = process_tree_cpu(server.pid)
         figures = asyncio.run(run_load(base, key, docs, args.clients, args.requests, args.max_seconds))
+        cpu_ms = (process_tree_cpu(server.pid) - cpu0) * 1000 / max(1, figures["requests"])
+        figures.update(server_cpu_ms_per_request=round(cpu_ms, 1),
+                       # what two otherwise idle cores could serve at this CPU cost per request
+                       capacity_rps_2_idle_cores=round(2000 / cpu_ms, 1) if cpu_ms else None)
         figures.update(clients=args.clients, workers=args.workers, article_chars=len(docs[0]),
                        detectors=args.detectors, loadavg_before=[round(x, 2) for x in load])
     finally:
