@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scanner.detectors.base import Detector
 from scanner.detectors.sensitive.conditions import describe, near, quoted
 from scanner.detectors.sensitive.explain import steps
-from scanner.detectors.sensitive.fold import fold_key, fold_mapped, fold_text
+from scanner.detectors.sensitive.fold import LineMapper, fold_key, fold_table, fold_text
 from scanner.detectors.sensitive.nearmiss import (ALL_EDITS, EDIT_WORDS, NearMissIndex, Protected,
                                                   compile_protected)
 from scanner.detectors.sensitive.ruleset import (CATEGORY_NAMES, DICTIONARY_DIR, Entry, Rules, dictionary_files,
@@ -95,9 +95,7 @@ class SensitiveDetector(Detector):
     def _dictionary(self, analysis: "Analysis", rules: Rules, site_allow: list[str], folded: str,
                     hits: list[tuple[int, int, int]], only: set[str] | None) -> Iterator[Finding]:
         norm = analysis.norm
-        fmap = fold_mapped(norm)  # folded → normalised text offsets
-        if fmap.text != folded:  # pragma: no cover - the two fold paths must agree
-            raise AssertionError("fold_text and fold_mapped disagree")
+        fmap = LineMapper(norm.text, folded)  # folded → normalised text offsets, only where hits are
         allow_spans: list[tuple[int, int]] = []
         parts: dict[tuple[int, int], list[tuple[int, int]]] = {}
         primary: list[tuple[int, int, int]] = []
@@ -126,7 +124,7 @@ class SensitiveDetector(Detector):
             s, e = span
             if any(a <= s and e <= b for a, b in allow_spans):
                 continue
-            ns, ne = fmap.to_source(s, e)  # normalised-text span
+            ns, ne = fmap.to_norm(s, e)  # normalised-text span
             fired = self._conditions(analysis, entry, ns, ne)
             if fired is None:
                 continue
@@ -146,16 +144,14 @@ class SensitiveDetector(Detector):
             )
 
     @staticmethod
-    def _boundary_ok(edges: tuple[str | None, str | None], folded: str, fmap, norm_text: str,
+    def _boundary_ok(edges: tuple[str | None, str | None], folded: str, fmap: LineMapper, norm_text: str,
                      s: int, e: int) -> bool:
         """ASCII letters and digits at a key's edge need a word boundary in the text."""
         left, right = edges
         if left is None and right is None:
             return True
-        from scanner.detectors.sensitive.fold import fold_table
-
         table = fold_table()
-        ns, ne = fmap.to_source(s, e)
+        ns, ne = fmap.to_norm(s, e)
 
         def kind(ch: str) -> str | None:
             ch = table.get(ord(ch), ch)

@@ -139,8 +139,52 @@ def _junk_re() -> re.Pattern[str]:
     return re.compile("[" + re.escape(junk_chars()) + "]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _arrays():
+    """Lookup tables over all code points for the vectorised fold (numpy)."""
+    import numpy as np
+
+    main = np.arange(0x110000, dtype=np.uint32)
+    for k, v in _main_table().items():
+        main[k] = ord(v)
+    num = np.arange(0x110000, dtype=np.uint32)
+    for k, v in _numeral_table().items():
+        num[k] = ord(v)
+    junk = np.zeros(0x110000, dtype=bool)
+    for ch in junk_chars():
+        junk[ord(ch)] = True
+    no_collapse = np.zeros(0x110000, dtype=bool)
+    for ch in "0123456789\n":
+        no_collapse[ord(ch)] = True
+    return main, num, junk, no_collapse
+
+
 def fold_text(text: str) -> str:
-    """Fold ``text`` (already core-normalised) without an offset map: the fast path."""
+    """Fold ``text`` (already core-normalised) without an offset map: the fast path.
+
+    Vectorised with numpy over UTF-32 code points — lookup-table folds, a junk mask,
+    a "same as the previous character" mask for the collapse — so no Python code runs
+    per character.  :func:`fold_mapped` is the reference; a property test keeps them equal.
+    """
+    import numpy as np
+
+    if not text:
+        return text
+    main, num, junk, no_collapse = _arrays()
+    a = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    a = main[a[~junk[a]]]
+    if a.size > 1:
+        rep = a[1:] == a[:-1]
+        if rep.any():
+            rep &= ~no_collapse[a[1:]]
+            keep = np.ones(a.size, dtype=bool)
+            keep[1:] = ~rep
+            a = a[keep]
+    return num[a].tobytes().decode("utf-32-le")
+
+
+def fold_text_re(text: str) -> str:
+    """The same fold with ``str.translate`` and a regex (no numpy), kept for the benchmark."""
     return _COLLAPSE.sub(r"\1", text.translate(_fast_table())).translate(_numeral_table())
 
 
@@ -176,3 +220,44 @@ def fold_mapped(norm: MappedText) -> MappedText:
     collapsed = builder.build()
     collapsed.text = collapsed.text.translate(_numeral_table())  # same length: map unchanged
     return collapsed.compose(dropped)
+
+
+class LineMapper:
+    """Folded → normalised offsets, computed line by line on demand.
+
+    Folding never removes or merges a line break, so line *k* of the folded text is
+    the fold of line *k* of the normalised text; mapping a hit folds only its line.
+    """
+
+    __slots__ = ("norm_text", "folded", "_fold_nl", "_norm_nl", "_lines")
+
+    def __init__(self, norm_text: str, folded: str):
+        self.norm_text = norm_text
+        self.folded = folded
+        self._fold_nl = [m.start() for m in re.finditer("\n", folded)]
+        self._norm_nl = [m.start() for m in re.finditer("\n", norm_text)]
+        self._lines: dict[int, tuple[int, int, MappedText]] = {}
+
+    def _line(self, k: int) -> tuple[int, int, MappedText]:
+        got = self._lines.get(k)
+        if got is None:
+            fstart = self._fold_nl[k - 1] + 1 if k else 0
+            nstart = self._norm_nl[k - 1] + 1 if k else 0
+            nend = self._norm_nl[k] if k < len(self._norm_nl) else len(self.norm_text)
+            got = (fstart, nstart, fold_mapped(MappedText.identity(self.norm_text[nstart:nend])))
+            self._lines[k] = got
+        return got
+
+    def to_norm(self, start: int, end: int) -> tuple[int, int]:
+        import bisect
+
+        k = bisect.bisect_left(self._fold_nl, start)  # newlines before ``start``
+        if "\n" in self.folded[start:end]:  # a span across lines (never a dictionary key): map its ends
+            a = self.to_norm(start, start + 1)[0] if self.folded[start] != "\n" else self._norm_nl[k]
+            last = end - 1
+            kl = bisect.bisect_left(self._fold_nl, last)
+            b = self.to_norm(last, end)[1] if self.folded[last] != "\n" else self._norm_nl[kl] + 1
+            return a, b
+        fstart, nstart, mapped = self._line(k)
+        a, b = mapped.to_source(start - fstart, end - fstart)
+        return nstart + a, nstart + b
