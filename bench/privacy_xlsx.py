@@ -46,17 +46,18 @@ def main() -> None:
     checker = Checker(detectors=["privacy"])
     data = path.read_bytes()
     best = None
+    clock = time.process_time  # CPU seconds of this process: the shared machine's load does not count
     for _ in range(2):
-        t0 = time.perf_counter()
+        t0 = clock()
         doc = extract(data, path.name, filename=path.name)
-        t1 = time.perf_counter()
+        t1 = clock()
         det = checker.detectors[0]
         from scanner.pipeline import Analysis
 
-        hits = det.hits(Analysis(doc, checker.site))
-        t2 = time.perf_counter()
+        det.hits(Analysis(doc, checker.site))
+        t2 = clock()
         result = checker.check(doc)
-        t3 = time.perf_counter()
+        t3 = clock()
         run = (t1 - t0, t2 - t1, t3 - t2, (t1 - t0) + (t3 - t2))
         best = run if best is None or run[3] < best[3] else best
     ext, detect, check, total = best
@@ -64,7 +65,7 @@ def main() -> None:
     for f in result.findings:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
     print(f"rows={rows} chars={len(doc.text)} bytes={len(data)}")
-    print(f"extract={ext:.2f}s privacy-detect={detect:.2f}s check(detect+resolve+annotate)={check:.2f}s "
+    print(f"CPU seconds: extract={ext:.2f}s privacy-detect={detect:.2f}s check(detect+resolve+annotate)={check:.2f}s "
           f"scan total (extract+check)={total:.2f}s")
     print("findings:", dict(sorted(by_rule.items())), "verdict:", result.verdict.value)
 
