@@ -111,6 +111,11 @@ class LocalSite:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 body = site.pages.get(self.path)
+                if body is not None and body.startswith("REDIRECT "):
+                    self.send_response(302)
+                    self.send_header("Location", body.split(" ", 1)[1])
+                    self.end_headers()
+                    return
                 if body is None:
                     self.send_response(404)
                     self.end_headers()

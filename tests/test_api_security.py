@@ -124,7 +124,9 @@ def test_passwords_are_argon2_and_keys_are_stored_hashed(env):
     assert all(len(h) == 64 for h, _ in keys)
 
 
-def test_wrong_password_is_refused_and_repeated_failures_are_limited(env):
+def test_wrong_password_is_refused_and_repeated_failures_are_limited(env, monkeypatch):
+    # one attempt a minute after the first five: slow password hashing on a busy machine cannot refill it
+    monkeypatch.setattr(env["app"].state.ctx.settings, "login_rate_per_minute", 1)
     c = TestClient(env["app"], client=("10.9.8.7", 5000))
     codes = [c.post("/v1/session", json={"username": "admin", "password": f"guess-{i}"}).status_code for i in range(7)]
     assert codes[:5] == [401] * 5 and codes[-1] == 429
@@ -162,3 +164,28 @@ def test_ui_pages_send_security_headers(env):
     assert r.status_code == 200
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_recheck_does_not_follow_a_redirect_to_the_metadata_address(env):
+    """A page that now redirects to 169.254.169.254 is refused by the SSRF guard: the ticket is not
+    closed on it (it stays in re-check with a ledger note)."""
+    reviewer, _ = login(env["app"], "shenhe")
+    ticket = next(t for t in reviewer.get("/v1/tickets").json()["items"] if t["unit"] == "县政府办公室"
+                  and t["state"] in ("open", "assigned", "reopened"))
+    path = ticket["url"].split(env["site"].base, 1)[1]
+    saved = env["site"].pages[path]
+    env["site"].pages[path] = "REDIRECT http://169.254.169.254/latest/meta-data/iam/"
+    try:
+        op, csrf = login(env["app"], "zfb")
+        r = op.post(f"/v1/tickets/{ticket['id']}/transition", json={"action": "fix"}, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200
+        import time
+        for _ in range(100):
+            t = op.get(f"/v1/tickets/{ticket['id']}").json()
+            if any(e["action"] == "recheck_error" for e in t["timeline"]):
+                break
+            time.sleep(0.1)
+        assert t["state"] == "rechecking"
+        assert "ssrf" in t["timeline"][-1]["note"]
+    finally:
+        env["site"].pages[path] = saved
