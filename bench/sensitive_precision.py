@@ -57,7 +57,41 @@ def main() -> int:
     for name, text, f in findings:
         ctx = text[max(0, f.start - 12):f.end + 12].replace("\n", " ")
         print(f"| {name} | {f.category} | {f.keyword} | {f.suggestion} | {ctx} |")
+    nearmiss_recall(det)
     return 0
+
+
+def nearmiss_recall(det) -> None:
+    """Near-miss protection on the *erroneous* ecspell-odw source sentences: every finding is checked
+    against the corrected target (a true positive when the target differs inside the flagged span)."""
+    from scanner.document import Document
+    from scanner.pipeline import Analysis, resolve_overlaps
+    from scanner.site import SiteConfig
+
+    tsv = SHARED / "dev-data" / "ecspell-odw" / "odw.train.tsv"
+    if not tsv.exists():
+        return
+    true = false = 0
+    rows = []
+    for line in tsv.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) != 3 or len(cols[1]) != len(cols[2]):
+            continue
+        src, tgt = cols[1], cols[2]
+        for f in resolve_overlaps(det.detect(Analysis(Document.from_text(src), SiteConfig()))):
+            if f.rule != "sensitive.nearmiss":
+                continue
+            ok = src[f.start:f.end] != tgt[f.start:f.end]
+            true += ok
+            false += not ok
+            rows.append(f"| {f.keyword} | {f.suggestion} | {tgt[f.start:f.end]} | {'yes' if ok else 'NO'} |")
+    print()
+    print(f"near-miss findings on the ecspell-odw source sentences (with typos): {true + false}, "
+          f"of which {true} are real errors (the corrected sentence differs in the span), {false} false")
+    print()
+    print("| found | suggestion | corrected text | real error |")
+    print("|---|---|---|---|")
+    print("\n".join(rows))
 
 
 if __name__ == "__main__":
