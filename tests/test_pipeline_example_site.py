@@ -35,7 +35,7 @@ def test_every_planted_problem_is_one_ticket_with_its_unit_and_the_loop_closes(t
 
     problems = []
     for p in expected["problems"]:
-        hits = [t for t in tickets if t["detector"] == p["detector"] and p["keyword"] in t["excerpt"]
+        hits = [t for t in tickets if t["detector"] == p["detector"] and p["keyword"] in t["keyword"]
                 and (p.get("template") or where(t["url"]) == p["url"])]
         if len(hits) != 1 or hits[0]["unit"] != p["unit"]:
             problems.append((p["id"], [(t["url"], t["unit"], t["excerpt"]) for t in hits]))
@@ -46,7 +46,7 @@ def test_every_planted_problem_is_one_ticket_with_its_unit_and_the_loop_closes(t
     # another marks its ticket fixed without correcting anything → reopened
     def ticket_for(problem_id: str) -> dict:
         p = next(x for x in expected["problems"] if x["id"] == problem_id)
-        return next(t for t in tickets if t["detector"] == p["detector"] and p["keyword"] in t["excerpt"]
+        return next(t for t in tickets if t["detector"] == p["detector"] and p["keyword"] in t["keyword"]
                     and where(t["url"]) == p["url"])
 
     fixed, unfixed = ticket_for("typo-bushu"), ticket_for("sensitive-invoice")

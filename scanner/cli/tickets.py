@@ -64,7 +64,8 @@ def _ticket_json(t, units, sites) -> dict:
     return {"id": t.id, "site": sites.get(t.site_id, ""), "url": t.url, "detector": t.detector,
             "category": t.category, "severity": Severity(t.severity).label, "state": t.state,
             "unit": units.get(t.unit_id), "due_at": _iso(t.due_at),
-            "fingerprint": t.fingerprint, "excerpt": t.excerpt, "location": t.location or {}}
+            "fingerprint": t.fingerprint, "excerpt": t.excerpt, "location": t.location or {},
+            "keyword": t.keyword, "rule": t.rule, "suggestion": t.suggestion}
 
 
 def run(args: argparse.Namespace) -> int:
