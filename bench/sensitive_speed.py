@@ -70,7 +70,6 @@ def best(fn, repeat=3):
 
 def main() -> int:
     from scanner.detectors.sensitive import SensitiveDetector
-    from scanner.detectors.sensitive.automaton import Automaton
     from scanner.detectors.sensitive.fold import fold_text, fold_text_re
     from scanner.detectors.sensitive.ruleset import assemble, load_rules
     from scanner.document import Document
@@ -90,10 +89,10 @@ def main() -> int:
     rows = []
     keysets = {}
     for backend in ("rs", "pyahocorasick"):
-        t_build, rules = best(lambda: assemble(entries, real.allow_phrases, real.nearmiss.items,
-                                               real.shape_groups, backend), repeat=1)
+        t_build, rules = best(lambda b=backend: assemble(entries, real.allow_phrases, real.nearmiss.items,
+                                                          real.shape_groups, b), repeat=1)
         keysets[backend] = rules
-        t_match, hits = best(lambda: list(rules.automaton.find(folded)))
+        t_match, hits = best(lambda r=rules: list(r.automaton.find(folded)))
         blob = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
         with tempfile.NamedTemporaryFile(delete=False) as fh:
             fh.write(blob)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.detectors.sensitive.fold import LineMapper, fold_key, fold_mapped, fold_text
 from scanner.normalize import normalize

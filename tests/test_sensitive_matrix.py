@@ -103,7 +103,7 @@ def _edits(p):
     s = p.text
     n = len(s)
     out = []
-    positions = [i for i in range(n) if i in p.similar and p.similar[i]]
+    positions = [i for i in range(n) if p.similar.get(i)]
     if positions:
         i = positions[len(positions) // 2]
         sims = sorted(p.similar[i].items(), key=lambda kv: (kv[1] != "形近", kv[0]))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
+from dictionaries.schema.validate import validate_file
 from scanner.detectors.sensitive import SensitiveDetector
 from scanner.detectors.sensitive.proposals import ProposalError, ProposalStore
 from scanner.detectors.sensitive.ruleset import DICTIONARY_DIR
 from scanner.document import Document
 from scanner.pipeline import Analysis
 from scanner.site import SiteConfig
-from dictionaries.schema.validate import validate_file
 
 TEXT = "县档案馆开展“澳门赌场风云”老电影展映活动。"
 
@@ -51,7 +50,7 @@ def test_pending_proposal_changes_nothing_then_approval_does(setup):
 
 
 def test_reject_and_validation(setup):
-    store, det, d = setup
+    store, _det, d = setup
     with pytest.raises(ProposalError, match="does not contain"):
         store.propose("电影展映", reason="x", proposer="a", keyword="澳门赌场")
     p = store.propose("澳门赌场风云", reason="片名", proposer="a", keyword="澳门赌场")

@@ -69,7 +69,7 @@ def parse_header(text: str) -> tuple[dict[str, str], str]:
     return header, " ".join(t for t in title if t)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(name: str) -> dict | None:
     path = SCHEMA_DIR / f"{name}.schema.json"
     if not path.exists():

@@ -99,7 +99,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r['file']:<40} {str(r['kind']):<22} {r['version']:<14} {r['entries']:>6}  {r['reviewed_by']}")
+            print(f"{r['file']:<40} {r['kind']!s:<22} {r['version']:<14} {r['entries']:>6}  {r['reviewed_by']}")
     return 0
 
 

@@ -45,7 +45,7 @@ def default_backend() -> str:
 class Automaton:
     """Overlapping multi-key search over ``str`` with code-point offsets."""
 
-    __slots__ = ("keys", "backend", "_engine", "_lengths")
+    __slots__ = ("_engine", "_lengths", "backend", "keys")
 
     def __init__(self, keys: Sequence[str], backend: str | None = None):
         self.keys = list(keys)

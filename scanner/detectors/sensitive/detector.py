@@ -5,16 +5,27 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scanner.detectors.base import Detector
-from scanner.detectors.sensitive.conditions import describe, near, quoted
+from scanner.detectors.sensitive.conditions import near, quoted
 from scanner.detectors.sensitive.explain import steps
 from scanner.detectors.sensitive.fold import LineMapper, fold_key, fold_table, fold_text
-from scanner.detectors.sensitive.nearmiss import (ALL_EDITS, EDIT_WORDS, NearMissIndex, Protected,
-                                                  compile_protected)
-from scanner.detectors.sensitive.ruleset import (CATEGORY_NAMES, DICTIONARY_DIR, Entry, Rules, dictionary_files,
-                                                 load_rules)
+from scanner.detectors.sensitive.nearmiss import (
+    ALL_EDITS,
+    EDIT_WORDS,
+    NearMissIndex,
+    Protected,
+    compile_protected,
+)
+from scanner.detectors.sensitive.ruleset import (
+    CATEGORY_NAMES,
+    DICTIONARY_DIR,
+    Entry,
+    Rules,
+    dictionary_files,
+    load_rules,
+)
 from scanner.findings import Explanation, Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,8 +45,8 @@ class SensitiveDetector(Detector):
 
     name = "sensitive"
     version = "1"
-    default_config = {"own_names": [], "allow": [], "dictionary_dir": None, "backend": None,
-                      "categories": None, "nearmiss": True}
+    default_config: ClassVar[dict[str, Any]] = {
+        "own_names": [], "allow": [], "dictionary_dir": None, "backend": None, "categories": None, "nearmiss": True}
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__(config)
@@ -79,7 +90,7 @@ class SensitiveDetector(Detector):
             return changed
 
     # -- detection -------------------------------------------------------------------------------
-    def detect(self, analysis: "Analysis") -> Iterator[Finding]:
+    def detect(self, analysis: Analysis) -> Iterator[Finding]:
         rules, (site_index, site_allow) = self.rules, self._site  # one consistent snapshot
         norm = analysis.norm
         only = set(self.config.get("categories") or ()) or None
@@ -92,7 +103,7 @@ class SensitiveDetector(Detector):
             if site_index is not None:
                 yield from self._nearmiss(analysis, site_index, "own_names")
 
-    def _dictionary(self, analysis: "Analysis", rules: Rules, site_allow: list[str], folded: str,
+    def _dictionary(self, analysis: Analysis, rules: Rules, site_allow: list[str], folded: str,
                     hits: list[tuple[int, int, int]], only: set[str] | None) -> Iterator[Finding]:
         norm = analysis.norm
         fmap = LineMapper(norm.text, folded)  # folded → normalised text offsets, only where hits are
@@ -189,7 +200,7 @@ class SensitiveDetector(Detector):
             lo, hi = min(lo, best[0]), max(hi, best[1])
         return lo, hi
 
-    def _conditions(self, analysis: "Analysis", entry: Entry, ns: int, ne: int) -> list[str] | None:
+    def _conditions(self, analysis: Analysis, entry: Entry, ns: int, ne: int) -> list[str] | None:
         """The conditions that held (as words), or None when one fails."""
         c = entry.conditions
         text = analysis.norm.text
@@ -217,7 +228,7 @@ class SensitiveDetector(Detector):
             fired.append("出现在标题中")
         return fired
 
-    def _nearmiss(self, analysis: "Analysis", index: NearMissIndex, origin: str) -> Iterator[Finding]:
+    def _nearmiss(self, analysis: Analysis, index: NearMissIndex, origin: str) -> Iterator[Finding]:
         norm = analysis.norm
         for m in index.find(norm.text):
             a, b = norm.to_source(m.start, m.end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from scanner.detectors.sensitive.fold import _NUMERALS, _RADICALS, _LOOKALIKE_LETTERS, fold_table, junk_chars
+from scanner.detectors.sensitive.fold import _LOOKALIKE_LETTERS, _NUMERALS, _RADICALS, fold_table, junk_chars
 from scanner.normalize import char_table
 
 

@@ -229,7 +229,7 @@ class LineMapper:
     the fold of line *k* of the normalised text; mapping a hit folds only its line.
     """
 
-    __slots__ = ("norm_text", "folded", "_fold_nl", "_norm_nl", "_lines")
+    __slots__ = ("_fold_nl", "_lines", "_norm_nl", "folded", "norm_text")
 
     def __init__(self, norm_text: str, folded: str):
         self.norm_text = norm_text

@@ -74,7 +74,7 @@ class Proposal:
 
 
 def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _atomic_write(path: Path, data: str) -> None:
@@ -182,10 +182,10 @@ class ProposalStore:
         today = _dt.date.today().isoformat()
         if path.exists():
             text = path.read_text(encoding="utf-8")
-            m = re.search(r"^# version: (\d{4}-\d{2}-\d{2})\.(\d+)$", text, re.M)
+            m = re.search(r"^# version: (\d{4}-\d{2}-\d{2})\.(\d+)$", text, re.MULTILINE)
             n = int(m.group(2)) + 1 if m and m.group(1) == today else 1
-            text = re.sub(r"^# version: .*$", f"# version: {today}.{n}", text, count=1, flags=re.M)
-            text = re.sub(r"^# reviewed-by: .*$", f"# reviewed-by: {reviewer}", text, count=1, flags=re.M)
+            text = re.sub(r"^# version: .*$", f"# version: {today}.{n}", text, count=1, flags=re.MULTILINE)
+            text = re.sub(r"^# reviewed-by: .*$", f"# reviewed-by: {reviewer}", text, count=1, flags=re.MULTILINE)
         else:
             text = _HEADER.format(version=f"{today}.1", reviewer=reviewer)
         if not text.endswith("\n"):
