@@ -20,6 +20,7 @@ import argparse
 import io
 import json
 import multiprocessing as mp
+import os
 import signal
 import sys
 import time
@@ -43,6 +44,10 @@ SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "image": ".jpg", "off
 
 class Hang(Exception):
     pass
+
+
+class OutOfTime(BaseException):
+    """The per-extractor time budget is spent (a BaseException: hypothesis lets it through unshrunk)."""
 
 
 def _alarm(signum, frame):
@@ -115,7 +120,7 @@ def mutate_zip(data: bytes, draw, st) -> bytes:
     return out.getvalue()
 
 
-def run_kind(kind: str, examples: int, per_input: float, result_q) -> None:
+def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float, progress: Path) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -127,11 +132,19 @@ def run_kind(kind: str, examples: int, per_input: float, result_q) -> None:
              "slowest_s": 0.0, "error_kinds": {}}
     options = ExtractOptions(ocr=False, max_seconds=per_input)
     signal.signal(signal.SIGALRM, _alarm)
+    started = time.monotonic()
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
     @given(st.data())
     def one(data):
+        if time.monotonic() - started > budget:  # time cap reached: report what was run and stop
+            stats["stopped_at_time_budget"] = budget
+            stats["seconds"] = round(time.monotonic() - started, 1)
+            result_q.put(stats)
+            result_q.close()
+            result_q.join_thread()
+            os._exit(0)
         name, seed = data.draw(st.sampled_from(seeds))
         if kind in ("docx", "xlsx") and data.draw(st.booleans()):
             blob = mutate_zip(seed, data.draw, st)
@@ -161,9 +174,14 @@ def run_kind(kind: str, examples: int, per_input: float, result_q) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         stats["slowest_s"] = max(stats["slowest_s"], round(time.monotonic() - t0, 3))
+        if stats["inputs"] % 200 == 0:
+            progress.write_text(json.dumps(stats, ensure_ascii=False))
 
     t0 = time.monotonic()
-    one()
+    try:
+        one()
+    except OutOfTime:
+        stats["stopped_at_time_budget"] = budget
     stats["seconds"] = round(time.monotonic() - t0, 1)
     result_q.put(stats)
 
@@ -174,19 +192,23 @@ def main() -> None:
     ap.add_argument("--office-examples", type=int, default=40)
     ap.add_argument("--only", default="pdf,docx,xlsx,image,office")
     ap.add_argument("--per-input-timeout", type=float, default=20.0)
+    ap.add_argument("--budget", type=float, default=3600.0, help="seconds per extractor before stopping early")
     ap.add_argument("--out", default=str(ROOT / ".cache" / "bench" / "attach_fuzz.json"))
     args = ap.parse_args()
     results = []
     for kind in args.only.split(","):
         n = args.office_examples if kind == "office" else args.examples
         q: mp.Queue = mp.get_context("fork").Queue()
-        p = mp.get_context("fork").Process(target=run_kind, args=(kind, n, args.per_input_timeout, q))
+        progress = Path(args.out).with_suffix(f".{kind}.progress.json")
+        progress.parent.mkdir(parents=True, exist_ok=True)
+        p = mp.get_context("fork").Process(target=run_kind, args=(kind, n, args.per_input_timeout, q, args.budget,
+                                                                    progress))
         p.start()
         p.join()
-        if p.exitcode != 0 or q.empty():
+        try:
+            results.append(q.get(timeout=10))
+        except Exception:
             results.append({"kind": kind, "native_crash": True, "exitcode": p.exitcode})
-        else:
-            results.append(q.get())
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))

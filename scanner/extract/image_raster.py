@@ -60,15 +60,11 @@ def ring_coverage(mask: np.ndarray, box: tuple[int, int, int, int] | None = None
     if rx < 4 or ry < 4:
         return 0.0
     h, w = mask.shape
-    hit = 0
-    fracs = np.linspace(0.80, 1.0, 8)
-    for k in range(samples):
-        t = 2 * math.pi * k / samples
-        xs = np.clip(np.round(cx + np.cos(t) * rx * fracs).astype(int), 0, w - 1)
-        ys = np.clip(np.round(cy + np.sin(t) * ry * fracs).astype(int), 0, h - 1)
-        if mask[ys, xs].any():
-            hit += 1
-    return hit / samples
+    t = np.linspace(0, 2 * math.pi, samples, endpoint=False)[:, None]
+    fracs = np.linspace(0.80, 1.0, 8)[None, :]
+    xs = np.clip(np.rint(cx + np.cos(t) * rx * fracs).astype(np.intp), 0, w - 1)
+    ys = np.clip(np.rint(cy + np.sin(t) * ry * fracs).astype(np.intp), 0, h - 1)
+    return float(mask[ys, xs].any(axis=1).mean())
 
 
 def red_stats(data_or_image) -> tuple[float, float, tuple[int, int, int, int] | None, tuple[int, int]]:

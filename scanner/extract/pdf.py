@@ -137,11 +137,17 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
                 layout.images.append(ImageBox(bx, kind="shape", order=order, ring_coverage=1.0 if stroked else None,
                                               color=color))
         elif obj.type == c.FPDF_PAGEOBJ_IMAGE:
-            if (bx[2] - bx[0]) < 5 or (bx[3] - bx[1]) < 5:
+            iw_mm, ih_mm = bx[2] - bx[0], bx[3] - bx[1]
+            if iw_mm < 5 or ih_mm < 5:
                 continue
             red_fraction = ring = None
             box = bx
+            # only pictures that could be a seal or a pasted masthead are measured
+            seal_sized = 25 <= iw_mm <= 80 and 25 <= ih_mm <= 80
+            masthead_sized = iw_mm >= 40 and bx[1] < 0.45 * layout.height_mm and number == 1
             try:
+                if not (seal_sized or masthead_sized):
+                    raise LookupError
                 from scanner.extract.image_raster import red_stats
 
                 img = obj.get_bitmap(render=False).to_pil() if isinstance(obj, pdfium.PdfImage) else None
@@ -152,7 +158,7 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
                         box = (round(bx[0] + rbox[0] * sx, 2), round(bx[1] + rbox[1] * sy, 2),
                                round(bx[0] + rbox[2] * sx, 2), round(bx[1] + rbox[3] * sy, 2))
                         red_fraction = red_fraction * iw * ih / max(1, (rbox[2] - rbox[0]) * (rbox[3] - rbox[1]))
-            except Exception:
+            except Exception:  # not measured, or an image pdfium cannot decode
                 red_fraction = ring = None
             layout.images.append(ImageBox(box, red_fraction=red_fraction, kind="image", order=order,
                                           ring_coverage=ring))
