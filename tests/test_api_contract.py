@@ -24,7 +24,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, derandomize=True,
+@settings(max_examples=2, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_operations_follow_the_spec(case):
     case.call_and_validate(headers={"Authorization": f"Bearer {_KEYS.key}"})
