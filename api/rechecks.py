@@ -31,6 +31,8 @@ class Rechecker:
 
     def start(self, ticket_id: int, page_ids: list[int], wait: bool = False) -> Future:
         future = self._pool.submit(self.run, ticket_id, page_ids)
+        future.add_done_callback(lambda f: f.exception() and log.error(
+            "re-check of ticket %s failed: %s", ticket_id, type(f.exception()).__name__))
         if wait:
             future.result(timeout=120)
         return future

@@ -100,4 +100,4 @@ def job(job_id: str, request: Request, who: Principal = Depends(require_key_or_s
         raise HTTPException(404, "no such job")
     if found["result"] is None:
         return {"requestId": job_id, "status": found["status"], "jobId": job_id}
-    return {**found["result"], "jobId": job_id}
+    return {"requestId": job_id, **found["result"], "jobId": job_id}
