@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from array import array
+from typing import Any
 from dataclasses import dataclass
 
 __all__ = ["MappedText", "MappedTextBuilder", "char_table", "normalize"]
@@ -41,8 +41,8 @@ class MappedText:
 
     text: str
     source_length: int
-    starts: array | None = None
-    ends: array | None = None
+    starts: Any = None  # numpy int64 array, or None for identity
+    ends: Any = None
 
     @classmethod
     def identity(cls, text: str) -> MappedText:
@@ -60,9 +60,9 @@ class MappedText:
         if self.starts is None:
             return start, end
         if start == end:
-            pos = self.starts[start] if start < n else self.source_length
+            pos = int(self.starts[start]) if start < n else self.source_length
             return pos, pos
-        return self.starts[start], self.ends[end - 1]
+        return int(self.starts[start]), int(self.ends[end - 1])
 
     def source_offset(self, index: int) -> int:
         return self.to_source(index, index)[0]
@@ -73,29 +73,33 @@ class MappedText:
             return MappedText(self.text, inner.source_length, inner.starts, inner.ends)
         if inner.starts is None:
             return MappedText(self.text, inner.source_length, self.starts, self.ends)
-        starts = array("l", (inner.starts[s] for s in self.starts))
-        ends = array("l", (inner.ends[e - 1] for e in self.ends))
+        import numpy as np
+
+        inner_starts, inner_ends = np.asarray(inner.starts), np.asarray(inner.ends)
+        starts = inner_starts[np.asarray(self.starts)]
+        ends = inner_ends[np.asarray(self.ends) - 1]
         return MappedText(self.text, inner.source_length, starts, ends)
 
 
 class MappedTextBuilder:
-    """Accumulates output pieces with their source spans and builds a :class:`MappedText`."""
+    """Accumulates output pieces with their source spans and builds a :class:`MappedText`.
 
-    __slots__ = ("_ends", "_identity_so_far", "_length", "_parts", "_source_length", "_starts")
+    Pieces are recorded as (source start, length, source end or 0 for a 1:1 chunk) and
+    turned into offset arrays with numpy once, in :meth:`build`.
+    """
+
+    __slots__ = ("_parts", "_pieces", "_source_length")
 
     def __init__(self, source_length: int):
         self._parts: list[str] = []
-        self._starts = array("l")
-        self._ends = array("l")
+        self._pieces: list[tuple[int, int, int]] = []
         self._source_length = source_length
 
     def same(self, chunk: str, source_start: int) -> None:
         """Append ``chunk`` whose characters map 1:1 onto the source from ``source_start``."""
-        if not chunk:
-            return
-        self._parts.append(chunk)
-        self._starts.extend(range(source_start, source_start + len(chunk)))
-        self._ends.extend(range(source_start + 1, source_start + len(chunk) + 1))
+        if chunk:
+            self._parts.append(chunk)
+            self._pieces.append((source_start, len(chunk), 0))
 
     def replace(self, chunk: str, source_start: int, source_end: int) -> None:
         """Append ``chunk``; all of it comes from the source span ``[source_start, source_end)``."""
@@ -104,12 +108,23 @@ class MappedTextBuilder:
         if source_end <= source_start:
             raise ValueError("a replacement needs a non-empty source span")
         self._parts.append(chunk)
-        self._starts.extend([source_start] * len(chunk))
-        self._ends.extend([source_end] * len(chunk))
+        self._pieces.append((source_start, len(chunk), source_end))
 
     def build(self) -> MappedText:
+        import numpy as np
+
         text = "".join(self._parts)
-        return MappedText(text, self._source_length, self._starts, self._ends)
+        if not self._pieces:
+            empty = np.zeros(0, dtype=np.int64)
+            return MappedText(text, self._source_length, empty, empty.copy())
+        table = np.array(self._pieces, dtype=np.int64)
+        src, lengths, src_end = table[:, 0], table[:, 1], table[:, 2]
+        piece = np.repeat(np.arange(len(table)), lengths)
+        within = np.arange(len(text), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        one_to_one = src_end[piece] == 0
+        starts = src[piece] + np.where(one_to_one, within, 0)
+        ends = np.where(one_to_one, starts + 1, src_end[piece])
+        return MappedText(text, self._source_length, starts, ends)
 
 
 # ---------------------------------------------------------------------------
@@ -264,11 +279,18 @@ def _special_re() -> re.Pattern[str]:
     return re.compile(rf"[{_WS}](?:[{_WS}]|[{_DELETE}])*|[{_DELETE}]" + (f"|[{expanders}]" if expanders else ""))
 
 
+@functools.lru_cache(maxsize=1)
+def _translate_keys() -> frozenset[str]:
+    table, _ = char_table()
+    return frozenset(chr(c) for c in table)
+
+
 def normalize(text: str) -> MappedText:
     """Normalise ``text`` for matching; see the module docstring for what changes."""
     table, expand = char_table()
     special = _special_re()
-    translated = text.translate(table)  # 1:1, same length as ``text``
+    # 1:1, same length as ``text``; skipped when no character needs it (most simplified prose)
+    translated = text if _translate_keys().isdisjoint(text) else text.translate(table)
     # A single space or a single newline is already normal; only the other matches change
     # the length.  Text without them keeps an identity map (no per-character work).
     changes = [m for m in special.finditer(translated) if m.group() not in _UNCHANGED]
