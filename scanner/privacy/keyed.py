@@ -20,6 +20,7 @@ _lock = threading.Lock()
 _cached: tuple[str, bytes] | None = None  # (source description, key)
 
 KEY_FILE_NAME = "privacy-hash.key"
+_raw_env: tuple[str | None, str | None] | None = None  # environment the cached key was read under
 
 
 def data_dir() -> Path:
@@ -54,8 +55,13 @@ def _load_or_create(path: Path) -> bytes:
 def hash_key() -> bytes:
     """The installation's secret (read once per process, re-read when the environment changes)."""
     global _cached
+    raw = (os.environ.get("CUOMIN_HASH_KEY"), os.environ.get("CUOMIN_DATA_DIR"))
+    fast = _cached
+    if fast is not None and _raw_env == raw:
+        return fast[1]
     src = _source()
     with _lock:
+        globals()["_raw_env"] = raw
         if _cached is None or _cached[0] != src:
             env = os.environ.get("CUOMIN_HASH_KEY")
             key = env.encode() if env else _load_or_create(data_dir() / KEY_FILE_NAME)

@@ -151,7 +151,10 @@ class PrivacyDetector(Detector):
             while b < len(text) and b - h.end < 40 and text[b] not in _SENTENCE_END:
                 b += 1
             i = bisect.bisect_left(starts, a)
-            near = [p for p in people[i:] if p.start < b][:3]
+            near = []
+            while i < len(people) and people[i].start < b and len(near) < 3:
+                near.append(people[i])
+                i += 1
             if near:
                 h.person = near[0].canonical
                 h.validator += "；同一句中有" + ("姓名" if near[0].kind == "name" else "证件号码")
