@@ -3,8 +3,6 @@ an operator's ledger holds only their unit's tickets."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Literal
 from urllib.parse import quote
@@ -25,34 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def build(session, items: list[Ticket], fmt: str) -> bytes:
-    trows = ledger.ticket_rows(session, items)
-    erows = ledger.event_rows(session, items)
     if fmt == "csv":
-        by_id = {r[0]: r for r in trows}
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(ledger.TICKET_COLUMNS + ["动作", "原状态", "新状态", "操作人", "时间", "备注"])
-        for ev in erows:
-            w.writerow(by_id[ev[0]] + ev[5:])
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    first = wb.active
-    for i, (title, header, rows) in enumerate((("整改台账", ledger.TICKET_COLUMNS, trows),
-                                                ("处理记录", ledger.EVENT_COLUMNS, erows))):
-        sheet = first if i == 0 else wb.create_sheet()
-        sheet.title = title
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        return ledger.render_csv(session, items).encode("utf-8")
+    return ledger.render_xlsx(session, items)
 
 
 @router.get("", summary="Download the ledger (整改台账): every ticket and every state change",

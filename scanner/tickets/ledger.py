@@ -67,27 +67,22 @@ def event_rows(session: Session, items: Iterable[Ticket]) -> list[list[Any]]:
     return rows
 
 
-def export_csv(session: Session, path: str | Path | None, site_key: str | None = None) -> str:
+def render_csv(session: Session, items: list[Ticket]) -> str:
     """One CSV row per ledger event, with the ticket's columns (UTF-8 with BOM, opens in Excel)."""
-    items = tickets(session, site_key)
     trows = {r[0]: r for r in ticket_rows(session, items)}
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(TICKET_COLUMNS + ["动作", "原状态", "新状态", "操作人", "时间", "备注"])
     for ev in event_rows(session, items):
         w.writerow(trows[ev[0]] + ev[5:])
-    text = "\ufeff" + buf.getvalue()
-    if path:
-        Path(path).write_text(text, encoding="utf-8")
-    return text
+    return "\ufeff" + buf.getvalue()
 
 
-def export_xlsx(session: Session, path: str | Path, site_key: str | None = None) -> None:
+def render_xlsx(session: Session, items: list[Ticket]) -> bytes:
     """Two sheets: 整改台账 (one row per ticket) and 处理记录 (every state change)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    items = tickets(session, site_key)
     wb = Workbook()
     ws = wb.active
     ws.title = "整改台账"
@@ -100,4 +95,19 @@ def export_xlsx(session: Session, path: str | Path, site_key: str | None = None)
         for row in rows:
             sheet.append(row)
         sheet.freeze_panes = "A2"
-    wb.save(path)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export_csv(session: Session, path: str | Path | None, site_key: str | None = None) -> str:
+    """The CSV ledger of a site (or all sites), written to ``path`` when given."""
+    text = render_csv(session, tickets(session, site_key))
+    if path:
+        Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+def export_xlsx(session: Session, path: str | Path, site_key: str | None = None) -> None:
+    """The XLSX ledger of a site (or all sites), written to ``path``."""
+    Path(path).write_bytes(render_xlsx(session, tickets(session, site_key)))
