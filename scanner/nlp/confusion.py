@@ -13,27 +13,10 @@ import functools
 from pathlib import Path
 
 from scanner.nlp.lexicon import lexicon
+from scanner.nlp.pinyin import TONES as _TONES
+from scanner.nlp.pinyin import fuzzy as _fuzzy
 
 DATA = Path(__file__).resolve().parents[2] / "dictionaries" / "typo"
-_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
-_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
-_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
-
-
-def _fuzzy(syl: str) -> set[str]:
-    out = {syl}
-    for a, b in _FUZZY_INITIALS:
-        if syl.startswith(a):
-            out.add(b + syl[len(a):])
-        elif syl.startswith(b) and not syl.startswith(a):
-            out.add(a + syl[len(b):])
-    for a, b in _FUZZY_FINALS:
-        for s in tuple(out):  # a snapshot: the loop adds to ``out``
-            if s.endswith(a):
-                out.add(s[: -len(a)] + b)
-            elif s.endswith(b):
-                out.add(s + "g")
-    return out
 
 
 @functools.lru_cache(maxsize=1)
