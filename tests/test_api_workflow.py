@@ -159,6 +159,6 @@ def test_scan_start_queues_the_seed_message_and_reports_progress(env, monkeypatc
     assert reviewer.post(f"/v1/scans/{scan['id']}/cancel").status_code == 409
     op = login(env["app"], "jyj")
     assert op.post("/v1/scans", json={"site": "qinghe"}).status_code == 403
-    for q in broker.queues.values():  # leave the shared embedded broker empty
-        while not q.empty():
-            q.get_nowait()
+    # Leave the shared embedded broker empty; flush_all also settles the queues' task counters,
+    # which a bare get_nowait() would leave unfinished (and every later broker.join() would hang).
+    broker.flush_all()
