@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from scanner.site import SiteConfig
 from scanner.store.db import open_db
-from scanner.store.models import FindingRow, Notification, Page, Ticket, TicketEvent
+from scanner.store.models import FindingRow, Notification, Page, Scan, Ticket, TicketEvent
 from scanner.store.recording import record_page
 from scanner.store.sites import register_site
 from scanner.tickets import ledger, notify, service, sla
@@ -163,3 +163,22 @@ def test_ledger_events_survive_reopen_cycle(db):
         # found again by a later scan: reopened, a new 1-hour clock
         record_page(s, site_id=sid, page_id=pid, scan_id=3, findings=[_finding("fp1")], ruleset="r", content_hash="h")
         assert t.state == "reopened" and t.reopen_count == 2
+
+
+def test_a_cancelled_scan_claims_no_new_pages(db):
+    from workers.crawling import claim
+
+    base = "http://www.quzf.gov.cn/xxgk/"
+    with db.session() as s:
+        sid, _ = _setup(s)
+        live = Scan(site_id=sid, status="running")
+        stopped = Scan(site_id=sid, status="cancelled")
+        s.add_all([live, stopped])
+        s.flush()
+        live_id, stopped_id = live.id, stopped.id
+    with db.session() as s:
+        assert claim(s, sid, stopped_id, [base + "2.html", base + "3.html"], 1, None, 100) == []
+        assert s.get(Scan, stopped_id).pages_seen == 0
+    with db.session() as s:  # the same URLs are still claimed by a scan that runs
+        assert len(claim(s, sid, live_id, [base + "2.html", base + "3.html"], 1, None, 100)) == 2
+        assert s.get(Scan, live_id).pages_seen == 2

@@ -31,7 +31,8 @@ def claim(session: Session, site_id: int, scan_id: int, urls: list[str], depth: 
                                                 "links": []} for u in urls])
         session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
         scan = session.execute(select(Scan).where(Scan.id == scan_id).with_for_update()).scalar_one()
-        room = max(0, max_pages - scan.pages_seen)
+        # A cancelled scan claims nothing new; pages already claimed finish (at-least-once delivery).
+        room = 0 if scan.status == "cancelled" else max(0, max_pages - scan.pages_seen)
         if room:
             fresh = session.execute(select(Page.id).where(
                 Page.site_id == site_id, Page.url.in_(urls),

@@ -88,7 +88,7 @@ def wait(scan_id: int, timeout: float = 3600.0, poll: float = 0.2, on_progress=N
         time.sleep(poll)
     with context.db().session() as s:
         scan = s.get(Scan, scan_id)
-        if scan.status != "done":
+        if scan.status not in ("done", "cancelled"):
             scan.status, scan.finished_at = "done", utcnow()
     return progress(scan_id)
 
