@@ -96,9 +96,10 @@ def _check_url(url: str) -> None:
 
 
 def fetch(url: str, client: httpx.Client | None = None, *, max_bytes: int | None = None,
-          raise_for_status: bool = True) -> FetchResult:
+          raise_for_status: bool = True, headers: dict[str, str] | None = None) -> FetchResult:
     """GET ``url``, streaming at most ``max_bytes`` (default: the client's cap).
 
+    ``headers`` are added to the request (conditional GETs use it).
     Raises :class:`FetchError` on network errors and (unless ``raise_for_status``
     is false) on an HTTP error status, :class:`~scanner.errors.LimitExceeded` when
     the body is larger than the cap.  Error messages carry the URL and the reason
@@ -110,7 +111,7 @@ def fetch(url: str, client: httpx.Client | None = None, *, max_bytes: int | None
     cap = max_bytes if max_bytes is not None else getattr(client, "max_bytes", DEFAULT_MAX_BYTES)
     t0 = time.perf_counter()
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > cap:
                 raise LimitExceeded(f"{url}: {declared} bytes is over the {cap}-byte limit")

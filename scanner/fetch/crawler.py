@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,8 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from scanner.errors import LimitExceeded
-from scanner.fetch.client import MAX_REDIRECTS, FetchError, FetchResult
+from scanner.fetch.client import FetchResult, fetch
 
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".dps", ".ppt", ".pptx", ".odt",
                        ".ods", ".ofd", ".txt", ".csv", ".rtf", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png")
@@ -128,30 +126,9 @@ def conditional_fetch(client: httpx.Client, url: str, etag: str | None = None, l
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    cap = max_bytes or getattr(client, "max_bytes", 50 * 1024 * 1024)
-    t0 = time.perf_counter()
-    try:
-        with client.stream("GET", url, headers=headers) as r:
-            if r.status_code == 304:
-                return Fetched(None, 304)
-            declared = r.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                raise LimitExceeded(f"{url}: {declared} bytes is over the {cap}-byte limit")
-            chunks, size = [], 0
-            for chunk in r.iter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise LimitExceeded(f"{url}: body is over the {cap}-byte limit")
-                chunks.append(chunk)
-            result = FetchResult(url=url, final_url=str(r.url), status=r.status_code,
-                                 headers={k.lower(): v for k, v in r.headers.items()}, content=b"".join(chunks),
-                                 redirects=[str(h.url) for h in r.history], elapsed=time.perf_counter() - t0)
-    except httpx.TooManyRedirects:
-        raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects", code="redirects") from None
-    except httpx.TimeoutException as exc:
-        raise FetchError(f"{url}: timed out ({type(exc).__name__})", code="timeout") from None
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: {type(exc).__name__}", code="network") from None
+    result = fetch(url, client, max_bytes=max_bytes, raise_for_status=False, headers=headers)
+    if result.status == 304:
+        return Fetched(None, 304)
     return Fetched(result, result.status)
 
 
