@@ -16,24 +16,23 @@ def site_ids(session, who: Principal) -> list[int] | None:
     return list(session.scalars(select(Site.id).where(Site.key.in_(sorted(who.sites)))))
 
 
-def tickets_query(session, who: Principal) -> Select:
-    q = select(Ticket)
+def _scoped(session, who: Principal, q: Select, site_col, unit_col) -> Select:
+    """``q`` narrowed to the principal's sites and, for a unit operator, to their unit."""
     ids = site_ids(session, who)
     if ids is not None:
-        q = q.where(Ticket.site_id.in_(ids))
+        q = q.where(site_col.in_(ids))
     if not who.sees_all_units:
-        q = q.where(Ticket.unit_id == who.unit_id) if who.unit_id is not None else q.where(False)
+        q = q.where(unit_col == who.unit_id) if who.unit_id is not None else q.where(False)
     return q
+
+
+def tickets_query(session, who: Principal) -> Select:
+    return _scoped(session, who, select(Ticket), Ticket.site_id, Ticket.unit_id)
 
 
 def findings_query(session, who: Principal) -> Select:
     q = select(FindingRow, Page.url, Page.unit_id).join(Page, Page.id == FindingRow.page_id)
-    ids = site_ids(session, who)
-    if ids is not None:
-        q = q.where(FindingRow.site_id.in_(ids))
-    if not who.sees_all_units:
-        q = q.where(Page.unit_id == who.unit_id) if who.unit_id is not None else q.where(False)
-    return q
+    return _scoped(session, who, q, FindingRow.site_id, Page.unit_id)
 
 
 def ticket_or_404(session, who: Principal, ticket_id: int) -> Ticket:
