@@ -39,9 +39,10 @@ from scanner.site import SiteConfig
 
 DATA = Path(os.environ.get("CUOMIN_ECSPELL", ROOT.parent / "shared" / "dev-data" / "ecspell-odw" / "odw.train.tsv"))
 FLOOR = 2.0
-GRID_SOUND = [3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
-GRID_SHAPE = [4.0, 5.0, 6.0, 7.0]
+GRID_SOUND = [3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]
+GRID_SHAPE = [3.5, 4.0, 4.5, 5.0, 6.0, 7.0]
 GRID_WORD = [4.0, 5.0, 6.0, 7.0, 8.0]
+GRID_KNOWN = [4.0, 5.0, 6.0, 99.0]
 
 
 def load() -> list[tuple[str, str]]:
@@ -55,7 +56,7 @@ def load() -> list[tuple[str, str]]:
 
 def collect(rows):
     det = TypoDetector({"layers": ["confusable", "char"], "margin_sound": FLOOR, "margin_shape": FLOOR,
-                        "margin_word": FLOOR})
+                        "margin_word": FLOOR, "margin_known": FLOOR})
     site = SiteConfig()
     out = []
     t0 = time.perf_counter()
@@ -63,20 +64,20 @@ def collect(rows):
         hits = []
         for f in det.detect(Analysis(Document.from_text(src), site)):
             gain = f.explanation.scores.get("lm_gain_log10")
-            hits.append((f.start, f.end, f.suggestion or "", f.rule, gain))
+            hits.append((f.start, f.end, f.suggestion or "", f.explanation.details.get("margin_key"), gain))
         gold = {i for i, (a, b) in enumerate(zip(src, tgt)) if a != b}
         out.append((src, tgt, gold, hits))
     return out, time.perf_counter() - t0
 
 
 def kept(hits, op):
-    ms, mh, mw = op
+    ms, mh, mw, mk = op
     res = []
-    for s, e, sug, rule, gain in hits:
+    for s, e, sug, key, gain in hits:
         if gain is None:
             res.append((s, e, sug))
             continue
-        margin = {"typo.char.shape": mh, "typo.word.sound": mw}.get(rule, ms)
+        margin = {"shape": mh, "word": mw, "known": mk}.get(key, ms)
         if gain >= margin:
             res.append((s, e, sug))
     return res
@@ -118,13 +119,13 @@ def evaluate(data, op):
 
 def choose(data, min_p=0.92, max_clean=0.025):
     best = None
-    for op in itertools.product(GRID_SOUND, GRID_SHAPE, GRID_WORD):
+    for op in itertools.product(GRID_SOUND, GRID_SHAPE, GRID_WORD, GRID_KNOWN):
         m = evaluate(data, op)
         if m["precision"] >= min_p and m["clean_flagged"] <= max_clean:
             key = (m["recall"], m["precision"])
             if best is None or key > best[0]:
                 best = (key, op)
-    return best[1] if best else (GRID_SOUND[-1], GRID_SHAPE[-1], GRID_WORD[-1])
+    return best[1] if best else (GRID_SOUND[-1], GRID_SHAPE[-1], GRID_WORD[-1], GRID_KNOWN[-1])
 
 
 def fmt(m):
@@ -145,7 +146,7 @@ def main() -> None:
     chars = sum(len(s) for s, _ in rows)
     print(f"ran the detector on {len(rows)} sentences ({chars} chars) in {secs:.1f}s")
     defaults = TypoDetector().params
-    shipped = (defaults.margin_sound, defaults.margin_shape, defaults.margin_word)
+    shipped = (defaults.margin_sound, defaults.margin_shape, defaults.margin_word, defaults.margin_known)
     print(f"shipped margins {shipped}: {fmt(evaluate(data, shipped))}")
     idx = list(range(len(data)))
     random.Random(args.seed).shuffle(idx)

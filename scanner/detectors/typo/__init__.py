@@ -39,6 +39,7 @@ class TypoDetector(Detector):
         "margin_sound": CharParams().margin_sound,
         "margin_shape": CharParams().margin_shape,
         "margin_word": CharParams().margin_word,
+        "margin_known": CharParams().margin_known,
         "min_word_freq": CharParams().min_word_freq,
         "own_names": [],
         "allow": [],
@@ -51,6 +52,7 @@ class TypoDetector(Detector):
         self.params = CharParams(margin_sound=float(self.config["margin_sound"]),
                                  margin_shape=float(self.config["margin_shape"]),
                                  margin_word=float(self.config["margin_word"]),
+                                 margin_known=float(self.config["margin_known"]),
                                  min_word_freq=int(self.config["min_word_freq"]))
         self.layers = set(self.config.get("layers") or LAYERS)
         self.allow = set(self.config.get("allow") or [])
@@ -64,7 +66,7 @@ class TypoDetector(Detector):
 
     def reload(self) -> bool:
         """Re-read dictionaries/typo/confusables.yaml (and the protection lists) when they changed."""
-        from scanner.detectors.typo import protect
+        from scanner.detectors.typo import chars, protect
 
         stamp = self._stamp()
         if stamp == self._loaded:
@@ -73,14 +75,17 @@ class TypoDetector(Detector):
         protect.gov_terms.cache_clear()
         confusion._shape_table.cache_clear()
         confusion.candidates.cache_clear()
+        chars._component_table.cache_clear()
+        chars.candidates.cache_clear()
+        chars._window_matches.cache_clear()
         self._loaded = stamp
         return True
 
     @staticmethod
     def _stamp() -> tuple:
-        from scanner.detectors.typo import protect
+        from scanner.detectors.typo import chars, protect
 
-        paths = [confusables.PATH, protect.GOV_TERMS, *confusion.data_files()]
+        paths = [confusables.PATH, protect.GOV_TERMS, chars.COMPONENTS, *confusion.data_files()]
         return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
     def detect(self, analysis) -> Iterator[Finding]:
@@ -133,11 +138,10 @@ class TypoDetector(Detector):
                 local = None  # a token crosses the clause edge: segment the clause on its own
             for hit in check_clause(text[s:e], protected, self.params, base=s, toks=local):
                 pos = s + hit.pos
-                shape = hit.relation == "shape"
+                shape = hit.relation in ("shape", "component")
                 word = hit.relation == "word-sound"
                 rule = "typo.word.sound" if word else "typo.char.shape" if shape else "typo.char.sound"
-                margin = (self.params.margin_word if word else self.params.margin_shape if shape
-                          else self.params.margin_sound)
+                margin = self.params.margin(hit.margin_key)
                 word_start = s + hit.word_start
                 context = text[word_start:word_start + len(hit.word)]
                 if word:
@@ -154,5 +158,6 @@ class TypoDetector(Detector):
                     scores={"lm_gain_log10": round(hit.gain, 3), "word_freq": float(hit.word_freq),
                             "margin": margin},
                     confidence=min(0.99, 0.6 + hit.gain / 20),
-                    details={"lm": lm.describe(), "pinyin": sorted(confusion.syllables(hit.orig))},
+                    details={"lm": lm.describe(), "pinyin": sorted(confusion.syllables(hit.orig)),
+                             "margin_key": hit.margin_key, "window_in_lm_vocab": hit.known},
                 )

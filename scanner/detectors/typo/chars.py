@@ -14,6 +14,11 @@ For each clause (text between punctuation marks):
    margin (log10 units), the margin being larger for look-alike (shape) candidates,
    which are less often real errors than homophones.
 
+Candidates: pypinyin homophones and fuzzy-pinyin near-homophones, look-alikes from the glyph
+table (``shape_similar.tsv``, ``shape_extra.tsv``) and characters that keep or drop one component
+(``shape_component.tsv``: 则/测, 足/促, 每/海).  A window the language model knows as a token
+(but jieba's dictionary does not) is still looked at, with its own, larger margin.
+
 The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.md).
 """
 
@@ -22,6 +27,7 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
@@ -33,10 +39,15 @@ class CharParams:
     margin_sound: float = 4.5  # LM log10 gain a homophone replacement must bring
     margin_shape: float = 5.0  # ... a look-alike one
     margin_word: float = 5.0  # ... a whole homophone word (悔意 → 会议)
+    margin_known: float = 5.0  # ... a replacement of a span the LM knows as a token (not a jieba word)
     word_ratio: float = 3.0  # the homophone word must be this many times more frequent than the original
     min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
     max_orig_freq: int = 0  # the original span may not be a word more frequent than this
     max_single_freq: int = 50000  # single characters more frequent than this as words are skipped
+
+    def margin(self, key: str) -> float:
+        return {"word": self.margin_word, "known": self.margin_known, "shape": self.margin_shape}.get(
+            key, self.margin_sound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +57,46 @@ class CharHit:
     cand: str
     word: str  # the dictionary word the replacement forms
     word_start: int
-    relation: str  # sound / near-sound / shape
+    relation: str  # sound / near-sound / shape / component / word-sound
     gain: float  # LM log10 gain
     word_freq: int
+    known: bool = False  # the original span is a token of the language model
+
+    @property
+    def margin_key(self) -> str:
+        """Which margin applies: word / known / shape / sound."""
+        if self.relation == "word-sound":
+            return "word"
+        if self.known:
+            return "known"
+        return "shape" if self.relation in ("shape", "component") else "sound"
+
+
+COMPONENTS = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "shape_component.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def _component_table() -> dict[str, str]:
+    table: dict[str, set[str]] = {}
+    if COMPONENTS.exists():
+        for line in COMPONENTS.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) >= 2 and parts[0] and parts[1]:
+                table.setdefault(parts[0], set()).add(parts[1])
+                table.setdefault(parts[1], set()).add(parts[0])
+    return {a: "".join(sorted(bs)) for a, bs in table.items()}
+
+
+@functools.lru_cache(maxsize=16384)
+def candidates(ch: str) -> dict[str, str]:
+    """The sound/shape confusion set of ``ch`` plus the characters sharing all but one component."""
+    out = dict(confusion.candidates(ch))
+    for c in _component_table().get(ch, ""):
+        out.setdefault(c, "component")
+    out.pop(ch, None)
+    return out
 
 
 def _is_han(ch: str) -> bool:
@@ -71,7 +119,7 @@ def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ..
     compl = lexicon().completions(left, right)
     if not compl:
         return ()
-    conf = confusion.candidates(ch)
+    conf = candidates(ch)
     return tuple((c, conf[c]) for c in compl if c in conf)
 
 
@@ -106,7 +154,7 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)
                and freq.get(t.word, 0) < params.max_single_freq]
     n = len(text)
-    proposals: dict[tuple[int, str], tuple[str, int, str, int]] = {}
+    proposals: dict[tuple[int, str], tuple[str, int, str, int, bool]] = {}
     nonhan = [0]
     for ch in text:
         nonhan.append(nonhan[-1] + (not _is_han(ch)))
@@ -124,16 +172,21 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                 if not matches:
                     continue
                 orig = text[a:b]
-                if freq.get(orig, 0) > params.max_orig_freq or lm.in_vocab(orig):
+                if freq.get(orig, 0) > params.max_orig_freq:
                     continue
+                known = lm.in_vocab(orig)
                 for c, rel in matches:
                     word = left + c + right
                     f = freq.get(word, 0)
                     if f < params.min_word_freq:
                         continue
                     key = (i, c)
-                    if key not in proposals or len(word) > len(proposals[key][0]):
-                        proposals[key] = (word, a, rel, f)
+                    old = proposals.get(key)
+                    if old is None or len(word) > len(old[0]):
+                        # an unknown window anywhere makes the whole proposal "unknown"
+                        proposals[key] = (word, a, rel, f, known and (old is None or old[4]))
+                    elif not known and old[4]:
+                        proposals[key] = (*old[:4], False)
     if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])
@@ -148,16 +201,15 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         hit = CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f)
         if i not in best or gain > best[i].gain:
             best[i] = hit
-    for (i, c), (word, a, rel, f) in proposals.items():
+    for (i, c), (word, a, rel, f, known) in proposals.items():
         new = text[:i] + c + text[i + 1:]
         new_toks = segment(new)
         if not any(t.start <= i < t.end and t.end - t.start >= 2 for t in new_toks):
             continue
         gain = lm.score([t.word for t in new_toks]) - base_score
-        margin = params.margin_shape if rel == "shape" else params.margin_sound
-        if gain < margin:
+        hit = CharHit(i, text[i], c, word, a, rel, gain, f, known)
+        if gain < params.margin(hit.margin_key):
             continue
-        hit = CharHit(i, text[i], c, word, a, rel, gain, f)
         if i not in best or gain > best[i].gain:
             best[i] = hit
     # Two hits a character or two apart compete for one error: keep the stronger.
