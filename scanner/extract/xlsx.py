@@ -21,9 +21,17 @@ import io
 import math
 from decimal import Decimal
 
-from scanner.document import Document, Location, Segment, Table, TableCell
+import numpy as np
+
+from scanner.document import Document, Table
 from scanner.errors import CorruptFile, EncryptedFile, ExtractionError, LimitExceeded
-from scanner.extract.limits import OLE_MAGIC, check_xml, is_ole_encrypted, open_zip, options_deadline, read_member
+from scanner.extract.limits import (
+    OLE_MAGIC,
+    check_xml,
+    is_ole_encrypted,
+    open_zip,
+    options_deadline,
+)
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELLS = 20_000_000
@@ -110,10 +118,140 @@ def _precheck(data: bytes) -> None:
                 check_xml(head, info.filename)
 
 
-def extract_xlsx(data: bytes, source: str, options: object) -> Document:
-    from python_calamine import CalamineWorkbook
+def _cell_text(value) -> str:
+    """One cell value as shown ("" for an empty cell); calamine gives str, float, date, datetime, bool, ..."""
+    tv = type(value)
+    if tv is float:
+        if value.is_integer() and -1e15 < value < 1e15:
+            return str(int(value))
+        text = repr(value)
+        if "e" in text or "n" in text or len(text) > 16:  # exponent, inf/nan, or more than 15 digits
+            return format_number(value)
+        return text
+    if value is None:
+        return ""
+    if tv is dt.date:
+        return value.isoformat()
+    return format_cell(value)
 
+
+def _float_texts(values: list[float]) -> list[str]:
+    """Numbers → texts in bulk; the same rendering as :func:`_cell_text`."""
+    a = np.fromiter(values, dtype=np.float64, count=len(values))
+    whole = (np.trunc(a) == a) & (np.abs(a) < 1e15)
+    if whole.all():
+        return [str(int(v)) for v in values]
+    texts = list(map(repr, values))
+    for i in np.flatnonzero(whole).tolist():
+        texts[i] = str(int(values[i]))
+    for i in [i for i, t in enumerate(texts) if len(t) > 16 or "e" in t or "n" in t]:  # as _cell_text
+        texts[i] = format_number(values[i])
+    return texts
+
+
+def _column_texts(col: tuple) -> list[str] | tuple:
+    """A whole column's values → texts ("" for empty cells), converted per value type in bulk
+    (a roster column is a text header over numbers or dates)."""
+    kinds = set(map(type, col))
+    if kinds == {str}:
+        return col
+    texts = ["" if v is None else v for v in col] if type(None) in kinds else list(col)
+    for kind in kinds - {str, type(None)}:
+        if len(kinds) == 1:
+            idx, values = None, list(col)
+        else:
+            idx = [i for i, v in enumerate(col) if type(v) is kind]
+            values = [col[i] for i in idx]
+        if kind is float:
+            conv = _float_texts(values)
+        elif kind is dt.date:
+            conv = list(map(dt.date.isoformat, values))
+        else:
+            conv = [_cell_text(v) for v in values]
+        if idx is None:
+            return conv
+        for i, t in zip(idx, conv):
+            texts[i] = t
+    return texts
+
+
+class _SheetText:
+    """One sheet's rows → text lines (non-empty cells joined by tabs) and per-cell arrays.
+
+    The source map is not built cell by cell: each non-empty cell is followed by exactly
+    one character (a tab, or the newline ending its row), so the offsets are cumulative
+    sums of the cell lengths, computed in bulk by :meth:`CellColumns.add_cells`.  A
+    rectangular sheet (what calamine gives) is converted column by column and its cell
+    lengths, rows and columns come from one 2-D length array.
+    """
+
+    __slots__ = ("columns", "header_row", "lengths", "lines", "row_counts", "row_numbers")
+
+    def __init__(self, rows: list[list], deadline) -> None:
+        self.header_row: int | None = None
+        width = len(rows[0]) if rows else 0
+        if width and all(len(row) == width for row in rows):
+            self._by_columns(rows, width, deadline)
+        else:
+            self._by_rows(rows, deadline)
+        # the column headers: the first row of two or more cells, all text (a title row above
+        # a table is usually one merged cell)
+        cell = 0
+        for r, n in zip(self.row_numbers, self.row_counts):
+            if n >= 2 and all(type(rows[r][c]) is str for c in self.columns[cell:cell + n]):
+                self.header_row = int(r)
+                break
+            cell += n
+
+    def _by_columns(self, rows: list[list], width: int, deadline) -> None:
+        texts = []
+        for col in zip(*rows):
+            deadline.check()
+            texts.append(_column_texts(col))
+        lens = np.array([list(map(len, t)) for t in texts], dtype=np.int64).T  # rows × columns
+        filled = lens > 0
+        counts = filled.sum(axis=1)
+        col_idx = np.nonzero(filled)[1]  # row-major: text order
+        if any("" in t for t in texts):
+            lines = ["\t".join(filter(None, t)) for t in zip(*texts)]
+            if not counts.all():
+                lines = [line for line in lines if line]
+        else:
+            lines = list(map("\t".join, zip(*texts)))
+        self.lines = lines
+        self.lengths = lens[filled]
+        self.columns = col_idx
+        nonempty = np.flatnonzero(counts)
+        self.row_numbers = nonempty
+        self.row_counts = counts[nonempty]
+
+    def _by_rows(self, rows: list[list], deadline) -> None:
+        self.lines = []
+        lengths: list[int] = []
+        columns: list[int] = []
+        row_numbers: list[int] = []
+        row_counts: list[int] = []
+        for r, row in enumerate(rows):
+            if r & 4095 == 0:
+                deadline.check()
+            texts = [v if type(v) is str else _cell_text(v) for v in row]
+            filled = [c for c, t in enumerate(texts) if t]
+            if not filled:
+                continue
+            columns.extend(filled)
+            self.lines.append("\t".join(texts[c] for c in filled))
+            lengths.extend(len(texts[c]) for c in filled)
+            row_numbers.append(r)
+            row_counts.append(len(filled))
+        self.lengths = np.array(lengths, dtype=np.int64)
+        self.columns = np.array(columns, dtype=np.int64)
+        self.row_numbers = np.array(row_numbers, dtype=np.int64)
+        self.row_counts = np.array(row_counts, dtype=np.int64)
+
+
+def extract_xlsx(data: bytes, source: str, options: object) -> Document:
     import python_calamine as pc
+    from python_calamine import CalamineWorkbook
 
     deadline = options_deadline(options, "spreadsheet extraction")
     _precheck(data)
@@ -136,83 +274,34 @@ def extract_xlsx(data: bytes, source: str, options: object) -> Document:
     tables: list[Table] = []
     pos = 0
     cells_seen = 0
-    starts, ends, rows_a, cols_a, sheets_a = cols.starts.append, cols.ends.append, cols.rows.append, \
-        cols.cols.append, cols.sheets.append
-    append_piece = pieces.append
     for index, meta in enumerate(wb.sheets_metadata, start=1):
         deadline.check()
         name = meta.name
         hidden = meta.visible != pc.SheetVisibleEnum.Visible
         try:
-            sheet = wb.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
             raise CorruptFile(f"sheet {index} cannot be read ({type(exc).__name__})") from None
         sheet_no = len(cols.sheet_names)
         cols.sheet_names.append(name)
         cols.sheet_hidden.append(hidden)
-        starts(pos)
-        ends(pos + len(name))
-        rows_a(-1)
-        cols_a(-1)
-        sheets_a(sheet_no)
-        append_piece(name)
-        append_piece("\n")
+        cols.add_heading(pos, pos + len(name), sheet_no)
+        pieces.append(name)
+        pieces.append("\n")
         pos += len(name) + 1
         lo = len(cols.starts)
-        header_row = None
-        first_row = None
-        for r, row in enumerate(rows):
-            if r & 4095 == 0:
-                deadline.check()
-            filled = texts = 0
-            for c, value in enumerate(row):
-                tv = type(value)
-                if tv is str:
-                    if not value:
-                        continue
-                    text = value
-                    texts += 1
-                elif tv is float:
-                    if value.is_integer() and -1e15 < value < 1e15:
-                        text = str(int(value))
-                    else:
-                        text = repr(value)
-                        if "e" in text or len(text) > 16:  # exponent or more than 15 significant digits
-                            text = format_number(value)
-                elif tv is dt.date:
-                    text = value.isoformat()
-                else:
-                    if value is None:
-                        continue
-                    text = format_cell(value)
-                    if not text:
-                        continue
-                if filled:
-                    append_piece("\t")
-                    pos += 1
-                filled += 1
-                append_piece(text)
-                starts(pos)
-                pos += len(text)
-                ends(pos)
-                rows_a(r)
-                cols_a(c)
-                sheets_a(sheet_no)
-            if filled:
-                append_piece("\n")
-                pos += 1
-                if first_row is None:
-                    first_row = r
-                # the column headers: the first row of two or more cells, all text (a title row above
-                # a table is usually one merged cell)
-                if header_row is None and filled >= 2 and texts == filled:
-                    header_row = r
-            cells_seen += len(row)
-            if cells_seen > MAX_CELLS:
-                raise LimitExceeded(f"spreadsheet has more than {MAX_CELLS} cells")
+        cells_seen += sum(map(len, rows))
+        if cells_seen > MAX_CELLS:
+            raise LimitExceeded(f"spreadsheet has more than {MAX_CELLS} cells")
+        sheet = _SheetText(rows, deadline)
+        pos = cols.add_cells(pos, sheet.lengths, sheet.row_numbers, sheet.row_counts, sheet.columns, sheet_no)
+        if sheet.lines:
+            pieces.append("\n".join(sheet.lines))
+            pieces.append("\n")
+        header_row = sheet.header_row if sheet.header_row is not None else \
+            (int(sheet.row_numbers[0]) if len(sheet.row_numbers) else None)
         tables.append(Table(index=index, cells=CellSpans(cols, lo, len(cols.starts), index), name=name,  # type: ignore[arg-type]
-                            header_row=header_row if header_row is not None else first_row, hidden=hidden))
+                            header_row=header_row, hidden=hidden))
     segments = CellSegments(cols)
     text = "".join(pieces)
     media = "application/vnd.ms-excel" if data.startswith(OLE_MAGIC) else \

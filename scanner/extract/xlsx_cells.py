@@ -2,7 +2,7 @@
 
 A 100,000-row sheet has 600,000 cells; a frozen dataclass per cell (Segment,
 Location, TableCell) costs more than reading the file.  :class:`CellSegments` and
-:class:`CellSpans` keep offsets, rows and columns in ``array`` columns and are
+:class:`CellSpans` keep offsets, rows and columns in ``array`` columns (filled in bulk with numpy) and are
 read-only sequences: ``doc.segments[i]``, ``len()``, iteration and slicing give
 ordinary :class:`~scanner.document.Segment` / :class:`~scanner.document.TableCell`
 objects, made when asked for.
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+
+import numpy as np
 
 from scanner.document import Location, Segment, TableCell
 
@@ -25,16 +27,46 @@ def _column(col: int) -> str:
 class CellColumns:
     """The growing arrays behind a workbook's source map."""
 
-    __slots__ = ("starts", "ends", "rows", "cols", "sheets", "sheet_names", "sheet_hidden")
+    __slots__ = ("cols", "ends", "rows", "sheet_hidden", "sheet_names", "sheets", "starts")
 
     def __init__(self) -> None:
         self.starts = array("q")
         self.ends = array("q")
-        self.rows = array("l")
-        self.cols = array("l")  # -1 marks a sheet-name heading
-        self.sheets = array("l")
+        self.rows = array("q")
+        self.cols = array("q")  # -1 marks a sheet-name heading
+        self.sheets = array("q")
         self.sheet_names: list[str] = []
         self.sheet_hidden: list[bool] = []
+
+    def add_heading(self, start: int, end: int, sheet: int) -> None:
+        """A sheet-name heading at ``[start, end)``."""
+        self.starts.append(start)
+        self.ends.append(end)
+        self.rows.append(-1)
+        self.cols.append(-1)
+        self.sheets.append(sheet)
+
+    def add_cells(self, pos: int, lengths, row_numbers, row_counts, columns, sheet: int) -> int:
+        """One sheet's cells, in text order, starting at offset ``pos``; returns the offset after them.
+
+        ``lengths`` and ``columns`` are per cell, ``row_numbers``/``row_counts`` per non-empty
+        row (integer arrays).  Each cell is followed by one separator (tab or newline), so
+        cell ``k`` starts at ``pos + sum(lengths[j] + 1 for j < k)``: one cumulative sum.
+        """
+        lens = np.asarray(lengths, dtype=np.int64)
+        n = len(lens)
+        if not n:
+            return pos
+        ends = np.cumsum(lens + 1)
+        ends += pos - 1  # the cell's end, before its separator
+        starts = ends - lens
+        rows = np.repeat(np.asarray(row_numbers, dtype=np.int64), np.asarray(row_counts, dtype=np.int64))
+        self.starts.frombytes(starts.tobytes())
+        self.ends.frombytes(ends.tobytes())
+        self.rows.frombytes(rows.tobytes())
+        self.cols.frombytes(np.asarray(columns, dtype=np.int64).tobytes())
+        self.sheets.frombytes(np.full(n, sheet, dtype=np.int64).tobytes())
+        return int(ends[-1]) + 1
 
 
 class CellSegments(Sequence):
@@ -84,7 +116,7 @@ class CellSegments(Sequence):
 class CellSpans(Sequence):
     """``Table.cells`` of one sheet: the cells ``[lo, hi)`` of the workbook's arrays."""
 
-    __slots__ = ("_c", "_lo", "_hi", "_table")
+    __slots__ = ("_c", "_hi", "_lo", "_table")
 
     def __init__(self, columns: CellColumns, lo: int, hi: int, table: int):
         self._c, self._lo, self._hi, self._table = columns, lo, hi, table
