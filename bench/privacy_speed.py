@@ -44,6 +44,7 @@ def prose_speed() -> None:
 
 def evaluation() -> None:
     from privacy_synth import Score, prose_cases, score, table_items, table_rows, to_docx, to_html, to_xlsx
+
     from scanner.extract import extract
     from scanner.pipeline import Checker
 

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from privacy_synth import HEADERS, table_rows  # noqa: E402
+from privacy_synth import HEADERS, table_rows
 
 
 def workbook(rows: int) -> Path:

@@ -224,6 +224,9 @@ class Checker:
         redactions = sorted((f for f in findings if f.redact), key=lambda f: f.start)
         red_starts = [r.start for r in redactions]
         longest = max((r.end - r.start for r in redactions), default=0)
+        # A finding standing for many values (the privacy detector's column finding) lists their spans in
+        # ``covers``: they are masked in every excerpt like per-value redactions.
+        covers = [c for c in (getattr(f, "covers", None) for f in findings) if c is not None]
         text = document.text
         for f in findings:
             # only the redactions that can reach the excerpt window (keeps annotation O(n log n))
@@ -234,7 +237,10 @@ class Checker:
             if seg is not None:
                 f.template = f.template or seg.template
                 f.hidden = f.hidden or seg.hidden
-            f.excerpt, f.excerpt_start = build_excerpt(text, f, redactions[lo:hi])
+            near: list[Any] = redactions[lo:hi]
+            for c in covers:
+                near += c.within(text, f.start - EXCERPT_CONTEXT - longest, f.end + EXCERPT_CONTEXT + longest)
+            f.excerpt, f.excerpt_start = build_excerpt(text, f, near)
             key = f.match_key
             if key is None:
                 key = normalize(text[f.start:f.end]).text if not f.redact else f.keyword

@@ -282,6 +282,23 @@ class Score:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
 
 
+@dataclass
+class _Value:
+    """One value a column finding covers, seen by :func:`score` like a per-value finding."""
+
+    start: int
+    end: int
+    severity: object
+    explanation: object
+    rule: str
+    keyword: str
+    excerpt: str
+
+
+def _covered(f) -> list[_Value]:
+    return [_Value(s, e, f.severity, f.explanation, f.rule, f.keyword, f.excerpt) for s, e in f.covers.spans()]
+
+
 def score(text: str, findings, items: list[Item], scores: dict[str, Score]) -> None:
     """Add one document's outcome to ``scores`` (per scored kind).  Reports carry masked values only."""
     spans: list[tuple[int, int, Item]] = []
@@ -291,6 +308,10 @@ def score(text: str, findings, items: list[Item], scores: dict[str, Score]) -> N
             spans.append((pos, pos + len(it.text), it))
             pos = text.find(it.text, pos + 1)
     privacy = [f for f in findings if f.detector == "privacy"]
+    # A column finding stands for every value of its column: each value it covers was detected and validated
+    # on its own, so each counts as one reported value (a true positive when it is a planted positive, a false
+    # positive otherwise) — scored exactly like the per-value findings it replaces.
+    privacy = [g for f in privacy for g in (_covered(f) if getattr(f, "covers", None) is not None else [f])]
     used: set[int] = set()
     for s, e, it in spans:
         kind = SCORED.get(it.kind)

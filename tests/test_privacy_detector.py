@@ -3,6 +3,7 @@
 import random
 
 from privacy_synth import fullwidth, gen_bank, gen_id, gen_mobile, gen_old_id, gen_uscc, mask_mid
+
 from scanner.pipeline import Checker
 from scanner.site import SiteConfig
 

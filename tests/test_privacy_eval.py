@@ -7,8 +7,8 @@ office value reported at high severity.  Values are synthetic (tests/privacy_syn
 import random
 
 import pytest
-
 from privacy_synth import Score, prose_cases, score, table_items, table_rows, to_docx, to_html, to_xlsx
+
 from scanner.extract import extract
 from scanner.pipeline import Checker
 

@@ -7,9 +7,9 @@ import random
 
 from api_helpers import create_app_for, seed, sqlite_db
 from fastapi.testclient import TestClient
+from privacy_synth import gen_id, gen_mobile, to_xlsx
 from sqlalchemy import text as sql
 
-from privacy_synth import gen_id, gen_mobile, to_xlsx
 from scanner.pipeline import Checker
 from scanner.privacy import mask_text
 

@@ -3,9 +3,11 @@
 import random
 
 from privacy_synth import gen_bank, gen_id, gen_mobile, to_xlsx
+
 from scanner.document import Document, Table, TableCell
 from scanner.extract import extract
 from scanner.pipeline import Checker
+from scanner.site import SiteConfig
 
 CHECKER = Checker(detectors=["privacy"])
 RNG = random.Random(6)
@@ -84,3 +86,76 @@ def test_scientific_notation_in_text():
     sci = f"{idv[0]}.{idv[1:12]}E+17"
     got = by_rule(CHECKER.check_text(f"身份证号码\t{sci}"))
     assert [f.severity.label for f in got["privacy.id_rounded"]] == ["medium"]
+
+
+# -- column findings (a 公示 list: one finding per leaking column) --------------------------------------------------
+def list_rows(n, rng):
+    from privacy_synth import HEADERS, table_rows
+
+    return [HEADERS] + table_rows(rng, n)
+
+
+def test_a_long_list_gives_one_finding_per_leaking_column_with_count_rows_and_masked_samples():
+    rows = list_rows(100, random.Random(61))  # every fifth row properly masked: 80 exposed rows
+    doc = table_doc(rows)
+    result = CHECKER.check(doc)
+    got = by_rule(result)
+    assert {r: len(fs) for r, fs in got.items()} == {r: 1 for r in (
+        "privacy.name", "privacy.id", "privacy.phone", "privacy.bank", "privacy.address", "privacy.health")}
+    f = got["privacy.id"][0]
+    d = f.explanation.details
+    exposed = [r for r in rows[1:] if "*" not in r[2]]
+    assert d["aggregated"] is True and d["count"] == len(exposed) == 80 and f.explanation.scores["count"] == 80
+    assert d["column"] == "身份证号码" and d["rows"] == [2, 100]  # table rows (1-based): first and last exposed
+    assert "共 80 处" in f.explanation.rule and f.severity.label == "high"
+    assert len(d["samples"]) == 3 and all("*" in s for s in d["samples"])
+    assert d["samples"][0] == f.keyword == exposed[0][2][:4] + "*" * 10 + exposed[0][2][-4:]
+    assert len(set(d["sample_keys"])) == 3 and d["values_key"].startswith("pii:id:set:")
+    assert (f.start, f.end) == (doc.tables[0].cells[7 + 2].start, doc.tables[0].cells[7 + 2].end)  # first ID cell
+    assert len(f.covers) == 80
+    blob = str([x.to_dict() for x in result.findings])
+    assert not any(r[2] in blob or r[3] in blob or r[4] in blob or r[2][6:] in blob for r in exposed)
+
+
+def test_short_columns_stay_per_value_and_the_threshold_is_configurable():
+    rows = list_rows(25, random.Random(62))  # 20 exposed rows: at the threshold
+    got = by_rule(CHECKER.check(table_doc(rows)))
+    assert len(got["privacy.id"]) == 20 and not any(f.explanation.details.get("aggregated") for f in got["privacy.id"])
+    low = Checker(detectors=["privacy"], site=SiteConfig.from_dict({"id": "t", "detectors": {"privacy": {"aggregate_over": 5}}}))
+    assert len(by_rule(low.check(table_doc(rows)))["privacy.id"]) == 1
+    off = Checker(detectors=["privacy"], site=SiteConfig.from_dict({"id": "t", "detectors": {"privacy": {"aggregate_over": 0}}}))
+    assert len(by_rule(off.check(table_doc(list_rows(100, random.Random(61)))))["privacy.id"]) == 80
+
+
+def test_the_same_list_has_the_same_values_key_and_column_fingerprint_in_another_layout():
+    rows = list_rows(60, random.Random(63))
+    a = by_rule(CHECKER.check(table_doc(rows)))["privacy.id"][0]
+    shuffled = [rows[0]] + list(reversed(rows[1:]))
+    b = by_rule(CHECKER.check(table_doc(shuffled)))["privacy.id"][0]
+    assert a.explanation.details["values_key"] == b.explanation.details["values_key"]
+    assert a.fingerprint == b.fingerprint  # one ticket per column leak, across scans
+    changed = [r[:] for r in rows]
+    changed[1][2] = gen_id(RNG)
+    c = by_rule(CHECKER.check(table_doc(changed)))["privacy.id"][0]
+    assert c.explanation.details["values_key"] != a.explanation.details["values_key"]
+
+
+def test_values_a_column_finding_covers_are_masked_in_other_findings_excerpts():
+    from scanner.findings import Finding, Severity
+    from scanner.privacy import mask
+
+    rows = list_rows(60, random.Random(64))
+    doc = table_doc(rows)
+    checker = Checker(detectors=["privacy"])
+    findings = checker.detect(doc)
+    cells = doc.tables[0].cells
+    middle = next(c for c in cells if c.row == 41 and c.col == 0)  # the 序号 cell of a row in the middle
+    other = Finding("typo", "typo.test", "TYPO", Severity.LOW, middle.start, middle.end, doc.text[middle.start:middle.end])
+    checker.annotate(doc, findings + [other])
+    row = rows[41]
+    assert "*" not in row[2] and other.excerpt.count("\t") >= 3
+    # the name after the 序号 shows masked; the ID is cut by the window
+    # edge, so it is left out rather than shown in part
+    assert mask("name", row[1]) in other.excerpt
+    for r in (r for r in rows[40:43] if "*" not in r[2]):  # the exposed rows around it
+        assert not any(v in other.excerpt for v in (r[1], r[2][:8], r[5], r[6]) if "*" not in v), r

@@ -4,8 +4,8 @@ import random
 import stat
 
 import pytest
-
 from privacy_synth import gen_bank, gen_id, gen_uscc, id_check
+
 from scanner.detectors.privacy import validators as v
 from scanner.privacy import exposure, mask, match_key, policy
 

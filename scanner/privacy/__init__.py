@@ -6,6 +6,6 @@ by the same keyed hash (never by the raw value).
 """
 
 from scanner.privacy.keyed import hash_key, match_key
-from scanner.privacy.masking import MaskPolicy, PROFILES, exposure, mask, mask_text, policy
+from scanner.privacy.masking import PROFILES, MaskPolicy, exposure, mask, mask_text, policy
 
-__all__ = ["MaskPolicy", "PROFILES", "exposure", "hash_key", "mask", "mask_text", "match_key", "policy"]
+__all__ = ["PROFILES", "MaskPolicy", "exposure", "hash_key", "mask", "mask_text", "match_key", "policy"]

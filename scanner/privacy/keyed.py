@@ -77,3 +77,14 @@ def match_key(kind: str, canonical: str) -> str:
     """
     digest = hmac.new(hash_key(), f"{kind}\x1f{canonical}".encode(), hashlib.sha256).hexdigest()
     return f"pii:{kind}:{digest[:32]}"
+
+
+def set_key(kind: str, canonicals: list[str]) -> str:
+    """``pii:<kind>:set:<32 hex>``: one keyed hash of a set of values (order and repeats ignored).
+
+    A column finding carries it so the same published list is recognised on
+    another page or in a later scan without keeping one hash per value.
+    """
+    payload = "\x1e".join(sorted(set(canonicals)))
+    digest = hmac.new(hash_key(), f"{kind}\x1fset\x1f{payload}".encode(), hashlib.sha256).hexdigest()
+    return f"pii:{kind}:set:{digest[:32]}"

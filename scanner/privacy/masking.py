@@ -44,7 +44,7 @@ PROFILES: dict[str, MaskPolicy] = {
 }
 
 
-def policy(profile: "str | Mapping[str, Any] | None") -> MaskPolicy:
+def policy(profile: str | Mapping[str, Any] | None) -> MaskPolicy:
     """A named profile, or a custom one given as ``{"name": ..., "id": [6, 4], ...}`` over the defaults."""
     if profile is None:
         return PROFILES["default"]
@@ -123,7 +123,8 @@ def mask_text(text: str, profile: str = "default") -> str:
     from scanner.site import SiteConfig
 
     det = PrivacyDetector({"mask_profile": profile, "report_masked": False})
-    found = sorted((f for f in det.detect(Analysis(Document.from_text(text), SiteConfig())) if f.redact),
+    # every value on its own (hits, not findings: a column finding would stand for many values)
+    found = sorted((det.finding(h) for h in det.hits(Analysis(Document.from_text(text), SiteConfig()))),
                    key=lambda f: f.start)
     out, pos = [], 0
     for f in found:

@@ -9,32 +9,48 @@ the value.  Severity: an unmasked valid ID or bank card high, a health status
 with a name high, a personal mobile or home address medium, a named contact's
 work phone low, a partly masked value medium/low, a masked-enough value not at
 all (``report_masked: true`` reports it as info).
+
+Tables: a column holding more than ``aggregate_over`` values of one rule (a 公示
+list) is reported as one :class:`ColumnFinding` — count, first and last cell,
+masked samples, a keyed digest of the values — instead of one finding per cell;
+every cell is still detected and validated on its own, and the values the column
+finding stands for are masked in every excerpt (``ColumnFinding.covers``).
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scanner.detectors.base import Detector
-from scanner.findings import Explanation, Finding, Severity
 from scanner.detectors.privacy import data
 from scanner.detectors.privacy.address import AddressRecognizer
 from scanner.detectors.privacy.contacts import EmailRecognizer, QQRecognizer, WeChatRecognizer
 from scanner.detectors.privacy.credentials import PassportRecognizer, PlateRecognizer
 from scanner.detectors.privacy.health import HealthRecognizer
 from scanner.detectors.privacy.names import NameRecognizer
-from scanner.detectors.privacy.numbers import (BankCardRecognizer, LandlineRecognizer, MobileRecognizer,
-                                               OldIdRecognizer, ResidentIdRecognizer, RoundedIdRecognizer)
+from scanner.detectors.privacy.numbers import (
+    BankCardRecognizer,
+    LandlineRecognizer,
+    MobileRecognizer,
+    OldIdRecognizer,
+    ResidentIdRecognizer,
+    RoundedIdRecognizer,
+)
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, RecognizerRegistry, Scan
+from scanner.findings import Explanation, Finding, Severity
 from scanner.privacy import mask, match_key, policy
+from scanner.privacy.keyed import set_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from scanner.pipeline import Analysis
 
-__all__ = ["PrivacyDetector", "Recognizer", "RecognizerRegistry", "Hit", "default_registry"]
+__all__ = ["ColumnFinding", "Hit", "PrivacyDetector", "Recognizer", "RecognizerRegistry", "default_registry"]
 
 RULES = {
     "id": "公开了居民身份证号码", "old_id": "公开了 15 位旧身份证号码", "permit": "公开了港澳台居民居住证号码",
@@ -82,6 +98,7 @@ class PrivacyDetector(Detector):
         "report_masked": False,  # masked-enough values as info findings
         "recognizers": {},  # recogniser name → False to switch one off
         "tables": True,
+        "aggregate_over": 20,  # a table column with more values of one rule → one column finding (0: never)
     }
 
     def __init__(self, config: dict[str, Any] | None = None):
@@ -106,12 +123,21 @@ class PrivacyDetector(Detector):
             h.update(p.read_bytes() if p.exists() else b"")
         return h.hexdigest()
 
-    def detect(self, analysis: "Analysis") -> Iterator[Finding]:
-        for hit in self.hits(analysis):
+    def detect(self, analysis: Analysis) -> Iterator[Finding]:
+        hits = self.hits(analysis)
+        doc = analysis.document
+        leaks = []
+        if doc.tables:
+            from scanner.detectors.privacy.tables import aggregate
+
+            hits, leaks = aggregate(hits, doc.tables, int(self.config.get("aggregate_over") or 0))
+        for hit in hits:
             yield self.finding(hit)
+        for leak in leaks:
+            yield self.column_finding(leak, doc)
 
     # -- steps ----------------------------------------------------------------
-    def hits(self, analysis: "Analysis") -> list[Hit]:
+    def hits(self, analysis: Analysis) -> list[Hit]:
         """Every personal value of the document as :class:`Hit` objects in source offsets (overlaps resolved)."""
         norm = analysis.norm
         words, window, after = data.context_words()
@@ -197,6 +223,120 @@ class PrivacyDetector(Detector):
             redact=True,
             match_key=match_key(kind_key, key_value),
         )
+
+
+    def column_finding(self, leak: Any, doc: Any) -> ColumnFinding:
+        """One finding for a column's values (:class:`scanner.detectors.privacy.tables.ColumnLeak`).
+
+        Anchored at the first cell (its location and masked value); the explanation
+        gives the count, the first and last row, masked samples, the keyed hashes of
+        the samples and a keyed digest of all the values (the same list published
+        again, on another page or in a later scan, has the same digest).
+        """
+        hits = leak.hits
+        first, last = hits[0], hits[-1]
+        base = self.finding(first)
+        n = len(hits)
+        kind = first.kind
+        kind_key = "id" if kind in ("id", "old_id", "permit") else kind
+        keys = [h.canonical + ("\x1f" + h.person if h.person else "") for h in hits]
+        samples = []
+        for h, k in zip(hits, keys):
+            if len(samples) == 3:
+                break
+            if all(k != s[1] for s in samples):
+                samples.append((mask(h.kind, h.canonical), k))
+        loc1, loc2 = doc.locate(first.start, first.end).to_dict(), doc.locate(last.start, last.end).to_dict()
+        r1 = _row_label(loc1, first.details["_cell"][1])
+        r2 = _row_label(loc2, last.details["_cell"][1])
+        where = f"第 {r1} 至 {r2} 行" + (f"（{loc1['cell']}–{loc2['cell']}）" if loc1.get("cell") and loc2.get("cell") else "")
+        validators = Counter(_REGION.sub("行政区划代码有效", h.validator) for h in hits)
+        top, top_n = validators.most_common(1)[0]
+        exposed = Counter(h.exposed for h in hits if h.exposed)
+        assert base.explanation is not None
+        details: dict[str, Any] = {
+            **base.explanation.details, "aggregated": True, "count": n, "rows": [r1, r2],
+            "first_cell": loc1, "last_cell": loc2, "samples": [s[0] for s in samples],
+            "sample_keys": [match_key(kind_key, s[1]) for s in samples], "values_key": set_key(kind_key, keys),
+        }
+        if len(validators) > 1:
+            details["validators"] = dict(validators.most_common(5))
+        if exposed:
+            details["exposed"] = exposed.most_common(1)[0][0]
+        table_name = leak.table.name or f"表格 {leak.table.index}"
+        return ColumnFinding(
+            detector=self.name, rule=first.rule, category=base.category, severity=max(h.severity for h in hits),
+            start=first.start, end=first.end, keyword=base.keyword, suggestion=base.suggestion,
+            explanation=Explanation(
+                rule=f"{base.explanation.rule}：“{leak.head}”列共 {n} 处，{where}",
+                validator=top + (f"（{top_n}/{n} 处；其余见 details.validators）" if top_n < n else "（每处单独校验）"),
+                context=base.explanation.context, condition=base.explanation.condition,
+                scores={"score": round(min(h.score for h in hits), 4), "count": n}, details=details),
+            confidence=min(h.score for h in hits), redact=True,
+            match_key=match_key(kind_key, f"\x1fcolumn\x1f{table_name}\x1f{leak.head}\x1f{first.rule}"),
+            covers=Covered(kind, [h.start for h in hits], [h.end for h in hits]),
+        )
+
+
+def _row_label(loc: dict[str, Any], table_row: int) -> int:
+    """The row number a reviewer sees: the spreadsheet row (C7 → 7), the DOCX row (R2C3 → 2), else the table row."""
+    m = re.fullmatch(r"[A-Z]+([0-9]+)|R([0-9]+)C[0-9]+", str(loc.get("cell") or ""))
+    if m:
+        return int(m.group(1) or m.group(2))
+    return table_row + 1
+
+
+class Redaction(NamedTuple):
+    """A personal value's span and masked form, for the excerpt builder."""
+
+    start: int
+    end: int
+    keyword: str
+
+
+_REGION = re.compile(r"行政区划代码有效（[^）]*）")
+_SEPARATORS = re.compile(r"[\s\-－()（）]")
+
+
+class Covered:
+    """The spans of the values a :class:`ColumnFinding` stands for (sorted, disjoint); no values are kept."""
+
+    __slots__ = ("ends", "kind", "starts")
+
+    def __init__(self, kind: str, starts: list[int], ends: list[int]):
+        self.kind, self.starts, self.ends = kind, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def spans(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends)
+
+    def within(self, text: str, lo: int, hi: int) -> list[Redaction]:
+        """The covered values overlapping ``[lo, hi)`` of ``text``, each with its masked form."""
+        from scanner.normalize import normalize
+
+        out = []
+        i = bisect.bisect_right(self.ends, lo)
+        while i < len(self.starts) and self.starts[i] < hi:
+            s, e = self.starts[i], self.ends[i]
+            value = text[s:e]
+            if self.kind not in ("name", "address", "health"):
+                value = _SEPARATORS.sub("", normalize(value).text).upper()
+            out.append(Redaction(s, e, mask(self.kind, value)))
+            i += 1
+        return out
+
+
+@dataclass(slots=True)
+class ColumnFinding(Finding):
+    """A finding standing for every value of one rule in a table column.
+
+    ``covers`` holds the values' spans: the pipeline masks them in every excerpt
+    (:meth:`scanner.pipeline.Checker.annotate`), as it masks per-value findings.
+    """
+
+    covers: Covered | None = field(default=None, repr=False, compare=False)
 
 
 _KIND_RANK = {"id": 9, "permit": 9, "old_id": 8, "bank": 7, "phone": 6, "landline": 5, "passport": 5, "health": 5,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from scanner.findings import Severity
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 
 _NUM = "0-9一二三四五六七八九十百零〇两"
 _UNIT = r"(?:组|队|社|号楼|号院|栋|幢|座|单元|号|室|层|楼)"

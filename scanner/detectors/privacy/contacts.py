@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scanner.findings import Severity
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 
 _OFFICE_DOMAINS = (".gov.cn", ".org.cn", ".edu.cn", ".gov", "12345")
 

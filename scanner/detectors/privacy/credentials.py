@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scanner.findings import Severity
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 
 _PASSPORT = re.compile(
     r"(?<![A-Za-z0-9])(?:[EGDSP][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[CT][0-9]{8}|[HM][0-9]{8,10})(?![A-Za-z0-9])"

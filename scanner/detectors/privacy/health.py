@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
-from scanner.findings import Severity
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 from scanner.ruleset import DICTIONARY_ROOT
 
 HEALTH_FILE = DICTIONARY_ROOT / "privacy" / "health.txt"

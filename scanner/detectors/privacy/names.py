@@ -17,8 +17,8 @@ import re
 import threading
 from typing import Any
 
-from scanner.findings import Severity
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 from scanner.privacy.surnames import surname_of, surnames
 
 LABELS = ("姓名", "户主", "申请人", "联系人", "患者", "受助人", "救助对象", "考生", "当事人", "被执行人", "领取人", "收款人",

@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from scanner.findings import Severity
 from scanner.detectors.privacy import validators as v
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
+from scanner.findings import Severity
 from scanner.privacy.masking import MASK_CHARS, exposure
 
 _RUN = re.compile(

@@ -49,18 +49,18 @@ class Recognizer:
     context: ClassVar[str] = ""  # key of the context-word list in dictionaries/privacy/context.yaml
     pattern: ClassVar[re.Pattern[str] | None] = None
 
-    def candidates(self, scan: "Scan") -> Iterable[re.Match[str]]:
+    def candidates(self, scan: Scan) -> Iterable[re.Match[str]]:
         if self.pattern is None:
             return ()
         return self.pattern.finditer(scan.text)
 
-    def analyze(self, scan: "Scan") -> Iterator[Hit]:
+    def analyze(self, scan: Scan) -> Iterator[Hit]:
         for m in self.candidates(scan):
             hit = self.validate(scan, m)
             if hit is not None:
                 yield hit
 
-    def validate(self, scan: "Scan", match: Any) -> Hit | None:  # pragma: no cover - abstract
+    def validate(self, scan: Scan, match: Any) -> Hit | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
@@ -83,7 +83,7 @@ class RecognizerRegistry:
     def names(self) -> list[str]:
         return list(self._items)
 
-    def analyze(self, scan: "Scan", enabled: Callable[[str], bool] = lambda name: True) -> list[Hit]:
+    def analyze(self, scan: Scan, enabled: Callable[[str], bool] = lambda name: True) -> list[Hit]:
         hits: list[Hit] = []
         for name, r in self._items.items():
             if enabled(name):

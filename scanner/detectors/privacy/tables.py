@@ -15,15 +15,16 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from scanner.document import Document, Table, TableCell
-from scanner.findings import Severity
 from scanner.detectors.privacy import validators as v
 from scanner.detectors.privacy.health import category
 from scanner.detectors.privacy.names import is_name
 from scanner.detectors.privacy.recognizer import Hit
-from scanner.privacy.masking import MASK_CHARS, MaskPolicy, exposure
+from scanner.document import Document, Table, TableCell
+from scanner.findings import Severity
 from scanner.normalize import normalize
+from scanner.privacy.masking import MASK_CHARS, MaskPolicy, exposure
 
 _EMPTY = frozenset(("", "无", "-", "—", "/", "／", "否", "正常", "健康", "良好", "合格", "未见异常", "空", "null", "None", "0"))
 _ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
@@ -91,7 +92,8 @@ class TablePass:
         return out
 
     def run(self) -> list[Hit]:
-        for table in self.doc.tables:
+        for pos, table in enumerate(self.doc.tables):
+            self._table_pos = pos
             header_row, kinds = column_kinds(table, self.text, self.headers)
             if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
                 continue
@@ -116,6 +118,7 @@ class TablePass:
                 continue
             found = self.inside(cell)
             for h in found:
+                h.details["_cell"] = (self._table_pos, cell.row, col)
                 if f"列标题：{head}" not in h.context:
                     h.context.append(f"列标题：{head}")
                 h.score = min(1.0, h.score + 0.03)
@@ -136,13 +139,13 @@ class TablePass:
                     person = value
                     if not found:
                         self.add(Hit("name", "privacy.name", *self.span(cell, value), value, Severity.INFO, 0.85,
-                                     f"个人信息表格“{head}”列中的姓名", [f"列标题：{head}"]), table, head)
+                                     f"个人信息表格“{head}”列中的姓名", [f"列标题：{head}"]), table, head, cell)
                 continue
             if found:
                 continue
             hit = self.cell_hit(kind, head, cell, value)
             if hit is not None:
-                self.add(hit, table, head)
+                self.add(hit, table, head, cell)
                 if hit.kind in ("id", "old_id") and not hit.details.get("masked_in_source"):
                     person = person or hit.canonical
         for cell, value in health_cells:
@@ -162,10 +165,11 @@ class TablePass:
             h = Hit("health", "privacy.health", s, e, value, sev, 0.9, f"{category(value)}（敏感个人信息）；{why}",
                     [f"列标题：{kinds[cell.col][1]}"], details={"category": category(value)}, person=person)
             self.linked_health.add(id(h))
-            self.add(h, table, kinds[cell.col][1])
+            self.add(h, table, kinds[cell.col][1], cell)
 
-    def add(self, hit: Hit, table: Table, head: str) -> None:
+    def add(self, hit: Hit, table: Table, head: str, cell: TableCell) -> None:
         hit.details.setdefault("column", head)
+        hit.details["_cell"] = (self._table_pos, cell.row, cell.col)
         if table.hidden:
             hit.details["hidden_sheet"] = True
         self.added.append(hit)
@@ -240,3 +244,48 @@ class TablePass:
             return Hit("address", "privacy.address", s, e, re.sub(r"\s", "", folded), Severity.MEDIUM, 0.9,
                        "家庭住址：个人信息表格的住址列", ctx)
         return None
+
+
+# -- column aggregation ------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class ColumnLeak:
+    """Every value of one rule found in one table column, reported as one finding (see :func:`aggregate`)."""
+
+    table: Table
+    col: int
+    head: str
+    rule: str
+    hits: list[Hit]  # sorted by start; each was detected and validated on its own
+
+
+def aggregate(hits: list[Hit], tables: Sequence[Table], over: int) -> tuple[list[Hit], list[ColumnLeak]]:
+    """Split ``hits`` into per-value hits and column leaks.
+
+    A 公示 list leaks column by column: when one column of a table holds more
+    than ``over`` values of the same rule (身份证号码 column: 100,000 unmasked
+    IDs), they become one :class:`ColumnLeak` — one finding, one ticket, with the
+    count, the first and last cell, masked samples and a keyed digest of the
+    values — instead of one finding per cell.  Columns at or under the threshold,
+    and everything outside table cells, stay per value.  ``over`` ≤ 0 switches
+    aggregation off.
+    """
+    if over <= 0:
+        return hits, []
+    groups: dict[tuple[int, int, str], list[Hit]] = defaultdict(list)
+    for h in hits:
+        cell = h.details.get("_cell")
+        if cell is not None:
+            groups[(cell[0], cell[2], h.rule)].append(h)
+    big = {key for key, group in groups.items() if len(group) > over}
+    if not big:
+        return hits, []
+    singles = []
+    for h in hits:
+        cell = h.details.get("_cell")
+        if cell is None or (cell[0], cell[2], h.rule) not in big:
+            singles.append(h)
+    leaks = []
+    for key in sorted(big, key=lambda k: groups[k][0].start):
+        group = sorted(groups[key], key=lambda h: h.start)
+        leaks.append(ColumnLeak(tables[key[0]], key[1], str(group[0].details.get("column", "")), key[2], group))
+    return singles, leaks
