@@ -37,14 +37,25 @@ def reset() -> None:
 def db() -> Database:
     with _lock:
         if "db" not in _state:
-            _state["db"] = open_db()
+            _state["db"] = open_db(pre_ping=False)
         return _state["db"]
 
 
+_keys: dict[int, tuple[Any, str]] = {}
+
+
 def _site_key(site) -> str:
+    """The cache key of a site's configuration (memoised per object: the stages reuse one SiteConfig)."""
     from scanner.store.sites import config_dict
 
-    return json.dumps(config_dict(site), sort_keys=True, ensure_ascii=False, default=str)
+    hit = _keys.get(id(site))
+    if hit is not None and hit[0] is site:
+        return hit[1]
+    key = json.dumps(config_dict(site), sort_keys=True, ensure_ascii=False, default=str)
+    if len(_keys) > 1000:
+        _keys.clear()
+    _keys[id(site)] = (site, key)
+    return key
 
 
 def client(site) -> httpx.Client:

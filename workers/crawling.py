@@ -1,6 +1,7 @@
 """Crawl bookkeeping in the database: claim URLs for a scan (each once, under the page cap) and
-send their fetch messages.  Claims are recorded with the page that found them, so a redelivered
-message re-sends the fetches of its own claims (a crash between commit and send loses nothing)."""
+send their fetch messages.  Claims are recorded with the page that found them (``found_on_id``),
+in the same transaction that finishes that page, so a redelivered message of a finished page can
+send the fetches of its unfinished claims again (a crash between commit and send loses nothing)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,46 @@ def send(stage: str, lane: str, *args, **kwargs) -> None:
     dramatiq.get_broker().get_actor(f"{stage}_{lane}").send(*args, **kwargs)
 
 
-_claimed: dict[tuple, set[str]] = {}  # per process: URLs known to be claimed in a scan
+_claimed: dict[tuple, set[str]] = {}  # per process: URLs known to be claimed (and sent) in a scan
+
+
+def known_claims(db, scan_id: int | None) -> set[str]:
+    """This process's set of URLs already claimed in ``scan_id`` and whose fetches were sent."""
+    key = (db.url, scan_id)
+    if key not in _claimed and len(_claimed) > 20:
+        _claimed.pop(next(iter(_claimed)))
+    return _claimed.setdefault(key, set())
+
+
+def claim_fresh(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,
+                found_on: int | None, max_pages: int) -> list[int]:
+    """Claim for the scan those of ``urls`` no page claimed yet (under the page cap, not when the scan
+    is cancelled); returns their page ids.  The scan row is locked until the caller commits."""
+    stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth, "kind": "page",
+                                            "links": []} for u in urls])
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
+    status, seen = session.execute(select(Scan.status, Scan.pages_seen).where(Scan.id == scan_id)
+                                   .with_for_update()).one()
+    # A cancelled scan claims nothing new; pages already claimed finish (at-least-once delivery).
+    room = 0 if status == "cancelled" else max(0, max_pages - seen)
+    if not room:
+        return []
+    fresh = list(session.execute(select(Page.id).where(
+        Page.site_id == site_id, Page.url.in_(urls),
+        (Page.last_scan_id.is_(None)) | (Page.last_scan_id != scan_id)).order_by(Page.id).limit(room)).scalars())
+    if fresh:
+        session.execute(update(Page.__table__).where(Page.__table__.c.id.in_(fresh)).values(
+            last_scan_id=scan_id, found_on_id=found_on, depth=depth))
+        session.execute(update(Scan.__table__).where(Scan.__table__.c.id == scan_id).values(
+            pages_seen=Scan.__table__.c.pages_seen + len(fresh)))
+    return fresh
+
+
+def pending_claims(session: Session, site_id: int, scan_id: int, found_on: int) -> list[int]:
+    """Pages ``found_on`` claimed in the scan that have not finished."""
+    return list(session.execute(select(Page.id).where(
+        Page.found_on_id == found_on, Page.site_id == site_id, Page.last_scan_id == scan_id,
+        (Page.done_scan_id.is_(None)) | (Page.done_scan_id != scan_id))).scalars())
 
 
 def claim(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,
@@ -27,39 +67,19 @@ def claim(session: Session, site_id: int, scan_id: int, urls: list[str], depth: 
     ask = [u for u in urls if u not in known] if found_on is not None else urls
     if ask:
         urls = ask
-        stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth, "kind": "page",
-                                                "links": []} for u in urls])
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
-        scan = session.execute(select(Scan).where(Scan.id == scan_id).with_for_update()).scalar_one()
-        # A cancelled scan claims nothing new; pages already claimed finish (at-least-once delivery).
-        room = 0 if scan.status == "cancelled" else max(0, max_pages - scan.pages_seen)
-        if room:
-            fresh = session.execute(select(Page.id).where(
-                Page.site_id == site_id, Page.url.in_(urls),
-                (Page.last_scan_id.is_(None)) | (Page.last_scan_id != scan_id)).order_by(Page.id).limit(room)
-            ).scalars().all()
-            if fresh:
-                session.execute(update(Page).where(Page.id.in_(fresh)).values(
-                    last_scan_id=scan_id, found_on_id=found_on, depth=depth))
-                scan.pages_seen += len(fresh)
+        claim_fresh(session, site_id, scan_id, urls, depth, found_on, max_pages)
     if found_on is None:
         return list(session.execute(select(Page.id).where(
             Page.site_id == site_id, Page.url.in_(urls), Page.last_scan_id == scan_id)).scalars())
-    return list(session.execute(select(Page.id).where(
-        Page.site_id == site_id, Page.last_scan_id == scan_id, Page.found_on_id == found_on,
-        (Page.done_scan_id.is_(None)) | (Page.done_scan_id != scan_id))).scalars())
+    return pending_claims(session, site_id, scan_id, found_on)
 
 
 def claim_and_send(db, site_id: int, scan_id: int, urls: list[str], depth: int, found_on: int | None,
                    max_pages: int, lane: str) -> int:
-    key = (db.url, scan_id)
-    if key not in _claimed and len(_claimed) > 20:
-        _claimed.pop(next(iter(_claimed)))
-    known = _claimed.setdefault(key, set())
+    known = known_claims(db, scan_id)
     with db.session() as s:
         ids = claim(s, site_id, scan_id, urls, depth, found_on, max_pages, known)
-    # committed: these URLs are claimed in this scan, this process need not ask the database again
-    known.update(urls)
     for pid in ids:
         send("fetch", lane, scan_id, pid, found_on)
+    known.update(urls)  # committed and sent: this process need not ask the database again
     return len(ids)

@@ -1,8 +1,16 @@
-"""The work of each actor, as plain functions: fetch → analyse (extract + detect) → record.
+"""The work of each actor, as plain functions.
 
-Messages carry ids and hashes only: the fetched body waits in the ``blobs`` table
-under a key derived from the page id and the body's SHA-256.  Every function is
-safe to run twice for the same message (at-least-once delivery).
+An HTML page (up to ``INLINE_MAX`` bytes) is one message: ``fetch`` downloads it, extracts,
+detects and records it in the same process, and writes everything it learnt (page state, findings,
+tickets, the URLs it claims for the scan and the scan's counter) in **one transaction**; the fetches
+of the claimed URLs are sent after that commit.  An attachment (or an oversized page) is handed on:
+its body waits in the ``blobs`` table under a key derived from the page id and the body's SHA-256,
+and ``analyse(scan, page, blob key)`` extracts, detects and records it the same way.  Messages carry
+ids and hashes only.
+
+Every function is safe to run twice for the same message (at-least-once delivery): a page finished
+in this scan (``done_scan_id``) is not processed again, but the fetches of the pages it claimed and
+that have not finished are sent again (a crash between the commit and the sends loses nothing).
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
@@ -31,26 +39,37 @@ from scanner.store.recording import finish_page, record_page
 from scanner.store.sites import site_config
 from scanner.store.upsert import insert_ignore, upsert
 from workers import context
-from workers.crawling import claim_and_send, send
+from workers.crawling import claim_fresh, known_claims, pending_claims, send
 
 log = logging.getLogger("cuomin.workers")
 
+INLINE_MAX = 2 * 1024 * 1024  # bytes: an HTML page up to this size is analysed in its fetch message
+PAGES = Page.__table__
+_PAGE_COLS = (Page.site_id, Page.url, Page.kind, Page.depth, Page.etag, Page.last_modified, Page.checked_hash,
+              Page.checked_ruleset, Page.done_scan_id, Page.found_on_id, Page.links, Page.media_type)
 
 _cache: dict[tuple, Any] = {}  # per process: a scan's options and its site's configuration do not change
 
 
-def _load(s, scan_id: int | None, page_id: int):
-    page = s.get(Page, page_id)
-    key = ("site", page.site_id, scan_id)
+def _site(s, db_url: str, site_id: int, scan_id: int | None):
+    """(site row, SiteConfig, scan options), cached per process for a scan."""
+    key = (db_url, site_id, scan_id)
     if key not in _cache or scan_id is None:
-        site = s.get(Site, page.site_id)
+        site = s.get(Site, site_id)
         scan = s.get(Scan, scan_id) if scan_id else None
         s.expunge(site)
         if len(_cache) > 1000:
             _cache.clear()
         _cache[key] = (site, site_config(s, site.id), dict(scan.options or {}) if scan else {})
-    site, cfg, options = _cache[key]
-    return page, site, cfg, options
+    return _cache[key]
+
+
+def _load(s, db_url: str, scan_id: int | None, page_id: int):
+    """(page row: the columns a stage reads, site row, SiteConfig, scan options); page None if gone."""
+    page = s.execute(select(*_PAGE_COLS).where(Page.id == page_id)).one_or_none()
+    if page is None:
+        return None, None, None, None
+    return (page, *_site(s, db_url, page.site_id, scan_id))
 
 
 def scope_for(site_row: Site, options: dict[str, Any]) -> Scope:
@@ -73,107 +92,162 @@ def _link_problem(db, site_key: str, referrer_id: int | None, status: LinkStatus
                     content_hash=None, detectors=[], default_unit_id=site.default_unit_id)
 
 
-def _alias_of(db, site_id: int, page_id: int, scan_id: int) -> int | None:
-    """A page of this scan with a lower id and the very same body, if any."""
-    from sqlalchemy import select
-
+def _alias_of(db, site_id: int, page_id: int, scan_id: int, digest: str) -> int | None:
+    """A page finished earlier in this scan, with a lower id and the very same body, if any."""
     with db.session() as s:
-        digest = s.get(Page, page_id).content_hash
         return s.execute(select(Page.id).where(Page.site_id == site_id, Page.content_hash == digest,
-                                               Page.id < page_id, Page.last_scan_id == scan_id,
-                                               Page.status == 200).limit(1)).scalar()
+                                               Page.id < page_id, Page.done_scan_id == scan_id,
+                                               Page.status.in_((200, 304))).limit(1)).scalar()
+
+
+def _resend(db, site_id: int, scan_id: int, page_id: int, lane: str) -> None:
+    """A redelivered message of a finished page: send the fetches of its unfinished claims again."""
+    with db.session() as s:
+        ids = pending_claims(s, site_id, scan_id, page_id)
+    for pid in ids:
+        send("fetch", lane, scan_id, pid, page_id)
+
+
+def _finish(db, *, site, scan_id: int | None, page_id: int, lane: str, outcome: str, values: dict[str, Any],
+            links: list[str] = (), depth: int = 0, max_pages: int = 100_000, record: dict | None = None,
+            blob_key: str | None = None, document: dict | None = None) -> str:
+    """Write everything one page's processing learnt in one transaction, then send what it queued.
+
+    ``values``: page columns; ``record``: findings to record (``record_page`` arguments);
+    ``links``: URLs to claim for the scan (at ``depth + 1``), found on this page."""
+    from scanner.store.models import Ticket
+    from scanner.tickets.notify import queue_alerts
+
+    known = known_claims(db, scan_id)
+    ask = [u for u in dict.fromkeys(links) if u not in known] if scan_id else []
+    claimed: list[int] = []
+    alerts: list[int] = []
+    with db.session() as s:
+        if record is not None:
+            tickets = record_page(s, site_id=site.id, page_id=page_id, scan_id=scan_id,
+                                  default_unit_id=site.default_unit_id, **record)
+            for ticket_id, created in tickets:
+                t = s.get(Ticket, ticket_id)
+                if created or t.state == "reopened":
+                    alerts += queue_alerts(s, t, "opened" if created else f"reopened:{t.reopen_count}")
+        if document is not None:
+            upsert(s, DocumentFile, {"page_id": page_id, **document}, ["page_id"])
+        if blob_key is not None:
+            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
+        if ask:
+            claimed = claim_fresh(s, site.id, scan_id, ask, depth + 1, page_id, max_pages)
+        if values:
+            s.execute(PAGES.update().where(PAGES.c.id == page_id).values(**values))
+        finish_page(s, scan_id, page_id, outcome)
+    # committed: the claims, the findings and the page's count for the scan, together
+    for pid in claimed:
+        send("fetch", lane, scan_id, pid, page_id)
+    known.update(ask)  # claimed (by this page or another) and sent: this process need not ask again
+    for nid in alerts:
+        send("notify", "ops", nid)
+    return outcome
 
 
 def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None, force: bool = False, *,
                lane: str = "crawl") -> str:
     db = context.db()
     with db.session() as s:
-        page, site, cfg, options = _load(s, scan_id, page_id)
-        if scan_id and page.done_scan_id == scan_id:
-            return "duplicate"
-        url, etag, modified = page.url, page.etag, page.last_modified
-        force = force or bool(options.get("force"))
-        stale_rules = page.checked_ruleset not in (None, context.checker(cfg).ruleset)
-    if stale_rules:  # the rules changed since this page was checked: read it again
+        page, site, cfg, options = _load(s, db.url, scan_id, page_id)
+    if page is None:
+        return "missing"
+    if scan_id and page.done_scan_id == scan_id:
+        _resend(db, page.site_id, scan_id, page_id, lane)
+        return "duplicate"
+    url, etag, modified = page.url, page.etag, page.last_modified
+    force = force or bool(options.get("force"))
+    checker = context.checker(cfg)
+    if force or page.checked_ruleset not in (None, checker.ruleset):  # the rules changed: read it again
         etag = modified = None
     robots = context.robots(cfg)
+    common = {"site": site, "scan_id": scan_id, "page_id": page_id, "lane": lane}
     if not options.get("ignore_robots") and not robots.allowed(url):
-        with db.session() as s:
-            s.get(Page, page_id).error = "disallowed by robots.txt"
-            finish_page(s, scan_id, page_id, "error")
+        _finish(db, **common, outcome="error", values={"error": "disallowed by robots.txt"})
         return "robots"
     context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
     try:
-        got = conditional_fetch(context.client(cfg), url, None if force else etag, None if force else modified)
+        got = conditional_fetch(context.client(cfg), url, etag, modified)
     except (FetchError, CuominError) as exc:
         code = getattr(exc, "code", "network")
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, None, code))
-        with db.session() as s:
-            p = s.get(Page, page_id)
-            p.error, p.fetched_at = f"{code}: {exc.message}"[:500], utcnow()
-            finish_page(s, scan_id, page_id, "error")
+        _finish(db, **common, outcome="error",
+                values={"error": f"{code}: {exc.message}"[:500], "fetched_at": utcnow()})
         return code
+    max_depth, max_pages = int(options.get("max_depth", 20)), int(options.get("max_pages", 100_000))
     if got.not_modified:
-        with db.session() as s:
-            p = s.get(Page, page_id)
-            p.fetched_at, p.status = utcnow(), 304
-            links, depth = [e[0] if isinstance(e, list) else e for e in p.links or []], p.depth
-        if scan_id and depth < int(options.get("max_depth", 20)):
-            claim_and_send(db, site.id, scan_id, links, depth + 1, page_id, int(options.get("max_pages", 100_000)),
-                           lane)
-        with db.session() as s:
-            finish_page(s, scan_id, page_id, "unchanged")
+        links = [e[0] if isinstance(e, list) else e for e in page.links or []] if page.depth < max_depth else []
+        _finish(db, **common, outcome="unchanged", values={"fetched_at": utcnow(), "status": 304}, links=links,
+                depth=page.depth, max_pages=max_pages)
         return "not_modified"
     res = got.result
     if res.status >= 400:
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, res.status, "http_status",
                                                           tuple(res.redirects)))
-        with db.session() as s:
-            p = s.get(Page, page_id)
-            p.status, p.error, p.fetched_at = res.status, f"HTTP {res.status}", utcnow()
-            finish_page(s, scan_id, page_id, "error")
+        _finish(db, **common, outcome="error",
+                values={"status": res.status, "error": f"HTTP {res.status}", "fetched_at": utcnow()})
         return "http_error"
     kind = classify(res.final_url, res.headers)
     digest = hashlib.sha256(res.content).hexdigest()
+    media_type = (res.content_type or "").split(";")[0] or None
+    values = {"status": res.status, "kind": kind, "fetched_at": utcnow(), "error": None, "content_hash": digest,
+              "media_type": media_type}
+    validators = {"etag": res.headers.get("etag"), "last_modified": res.headers.get("last-modified")}
+    if kind == "page" and len(res.content) <= INLINE_MAX:
+        _analyse(db, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id,
+                 data=res.content, kind=kind, media_type=media_type, digest=digest, referrer_id=referrer_id,
+                 force=force, lane=lane, values={**values, **validators})
+        return "fetched"
+    # an attachment (or a very large page): analysed by its own message, the body waits in the database.
+    # The validators are stored only when it has been analysed, so a lost hand-off is fetched in full again.
     key = hashlib.sha256(f"{page_id}:{digest}".encode()).hexdigest()
     with db.session() as s:
         insert_ignore(s, Blob, {"sha256": key, "data": res.content, "created_at": utcnow()}, ["sha256"])
-        p = s.get(Page, page_id)
-        p.status, p.kind, p.fetched_at, p.error = res.status, kind, utcnow(), None
-        p.content_hash = digest
-        p.media_type = (res.content_type or "").split(";")[0] or None
-        p.etag, p.last_modified = res.headers.get("etag"), res.headers.get("last-modified")
+        s.execute(PAGES.update().where(PAGES.c.id == page_id).values(**values))
         if kind == "attachment":
-            upsert(s, DocumentFile, {"page_id": page_id, "found_on_id": p.found_on_id,
-                                     "filename": filename_of(res.final_url, res.headers), "media_type": p.media_type,
+            upsert(s, DocumentFile, {"page_id": page_id, "found_on_id": page.found_on_id,
+                                     "filename": filename_of(res.final_url, res.headers), "media_type": media_type,
                                      "size": len(res.content), "sha256": digest}, ["page_id"])
-    send("analyse", lane, scan_id, page_id, key, referrer_id, force)
+    send("analyse", lane, scan_id, page_id, key, referrer_id, force, validators=[validators["etag"],
+                                                                                 validators["last_modified"]])
     return "fetched"
 
 
 def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: int | None = None,
-                 force: bool = False, *, lane: str = "crawl") -> str:
-    from scanner.extract import extract
-
+                 force: bool = False, validators: list | None = None, *, lane: str = "crawl") -> str:
     db = context.db()
     with db.session() as s:
-        page, site, cfg, options = _load(s, scan_id, page_id)
-        blob = s.get(Blob, blob_key)
+        page, site, cfg, options = _load(s, db.url, scan_id, page_id)
+        blob = s.get(Blob, blob_key) if page is not None else None
         if blob is None:  # already recorded by an earlier delivery
             return "done"
-        data, url, kind, depth = blob.data, page.url, page.kind, page.depth
-        media_type, checked = page.media_type, (page.checked_hash, page.checked_ruleset)
-        site_id, default_unit = site.id, site.default_unit_id
+        data = blob.data
+    if scan_id and page.done_scan_id == scan_id:
+        _resend(db, page.site_id, scan_id, page_id, lane)
+        return "duplicate"
+    values = dict(zip(("etag", "last_modified"), validators or (None, None), strict=False))
+    return _analyse(db, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id, data=data,
+                    kind=page.kind, media_type=page.media_type, digest=None, referrer_id=referrer_id,
+                    force=force or bool(options.get("force")), lane=lane, values=values, blob_key=blob_key)
+
+
+def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kind: str, media_type: str | None,
+             digest: str | None, referrer_id, force: bool, lane: str, values: dict[str, Any],
+             blob_key: str | None = None) -> str:
+    """Extract, detect and record one fetched document (then finish it for the scan)."""
+    from scanner.extract import extract
+
+    url = page.url
+    common = {"site": site, "scan_id": scan_id, "page_id": page_id, "lane": lane, "blob_key": blob_key}
     scope = scope_for(site, options)
     try:
         doc = extract(data, url, content_type=media_type)
     except CuominError as exc:
-        with db.session() as s:
-            s.get(Page, page_id).error = f"{exc.code}: {exc.message}"[:500]
-            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
-            if kind == "attachment":
-                upsert(s, DocumentFile, {"page_id": page_id, "extraction_error": exc.code}, ["page_id"])
-            finish_page(s, scan_id, page_id, "error")
+        _finish(db, **common, outcome="error", values={**values, "error": f"{exc.code}: {exc.message}"[:500]},
+                document={"extraction_error": exc.code} if kind == "attachment" else None)
         return "extraction_error"
     links = discover(doc, url, scope) if kind == "page" else []
     meta: dict[str, list] = {}
@@ -181,28 +255,20 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
         target = normalize_url(link.href, url)
         if target in links and target not in meta:
             meta[target] = [target, (link.text or "")[:200], link.selector]
-    with db.session() as s:
-        p = s.get(Page, page_id)
-        p.links, p.title = [meta.get(u, [u, "", None]) for u in links], (doc.title or "")[:1000] or None
-    if scan_id and links and depth < scope.max_depth:
-        claim_and_send(db, site_id, scan_id, links, depth + 1, page_id, scope.max_pages, lane)
+    values = {**values, "links": [meta.get(u, [u, "", None]) for u in links],
+              "title": (doc.title or "")[:1000] or None}
+    follow = links if scan_id and page.depth < scope.max_depth else []
+    common.update(values=values, links=follow, depth=page.depth, max_pages=scope.max_pages)
     if kind == "page" and looks_soft_404(200, doc.title, doc.text):
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, 200, "soft_404"))
-    if scan_id and _alias_of(db, site_id, page_id, scan_id) is not None:
-        # the same body as a page claimed earlier in this scan ("/" and "/index.html"): checked once, there
-        with db.session() as s:
-            record_page(s, site_id=site_id, page_id=page_id, scan_id=scan_id, findings=[], ruleset="alias",
-                        content_hash=None, default_unit_id=default_unit)
-            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
-            finish_page(s, scan_id, page_id, "unchanged")
-        return "alias"
     checker = context.checker(cfg)
     chash = content_hash(doc.text)
-    if not force and checked == (chash, checker.ruleset):
-        with db.session() as s:
-            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
-            finish_page(s, scan_id, page_id, "unchanged")
-        return "unchanged"
+    if not force and (page.checked_hash, page.checked_ruleset) == (chash, checker.ruleset):
+        return _finish(db, **common, outcome="unchanged")
+    if scan_id and digest and _alias_of(db, site.id, page_id, scan_id, digest) is not None:
+        # the same body as a page finished earlier in this scan ("/" and "/index.html"): checked once, there
+        _finish(db, **common, outcome="unchanged", record={"findings": [], "ruleset": "alias", "content_hash": None})
+        return "alias"
     result = checker.check(doc)
     findings = [{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings]
     findings += dark_link_findings(cfg.id, url, doc.links, scope.contains)
@@ -214,12 +280,15 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
                 st = lc.check(target)
                 if not st.ok:
                     findings.append(broken_link_finding(cfg.id, url, st, link.text, link.selector))
-    send("record", lane, scan_id, page_id, blob_key, chash, result.ruleset, findings)
+    _finish(db, **common, outcome="checked",
+            record={"findings": findings, "ruleset": result.ruleset, "content_hash": chash})
     return "analysed"
 
 
 def record_findings(scan_id: int | None, page_id: int, blob_key: str, chash: str, ruleset: str,
                     findings: list[dict[str, Any]], *, lane: str = "crawl") -> list[int]:
+    """Record a check done elsewhere (messages queued by earlier versions, which analysed and recorded
+    in separate messages)."""
     from scanner.store.models import Ticket
     from scanner.tickets.notify import queue_alerts
 
@@ -239,3 +308,4 @@ def record_findings(scan_id: int | None, page_id: int, blob_key: str, chash: str
     for nid in alerts:
         send("notify", "ops", nid)
     return [t for t, _ in tickets]
+

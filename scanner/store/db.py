@@ -84,13 +84,17 @@ _cache: dict[str, Database] = {}
 _cache_lock = threading.Lock()
 
 
-def open_db(url: str | None = None, *, upgrade: bool = True, cached: bool = True) -> Database:
-    """The database at ``url``, migrated to the latest schema (once per process and URL)."""
+def open_db(url: str | None = None, *, upgrade: bool = True, cached: bool = True, pre_ping: bool = True) -> Database:
+    """The database at ``url``, migrated to the latest schema (once per process and URL).
+
+    ``pre_ping=False`` skips the liveness round trip on every connection checkout (queue workers: a
+    connection that died with the server fails its statement, the pool is invalidated and the
+    message is retried)."""
     url = database_url(url)
     with _cache_lock:
         if cached and url in _cache:
             return _cache[url]
-        engine = make_engine(url)
+        engine = make_engine(url) if pre_ping or url.startswith("sqlite") else make_engine(url, pool_pre_ping=False)
         if upgrade:
             migrate(engine)
         db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))

@@ -128,7 +128,8 @@ class Page(Base):
     """Every fetched URL of a site (HTML pages and attachments) with its incremental-scan state."""
 
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("site_id", "url"),)
+    __table_args__ = (UniqueConstraint("site_id", "url"), Index("ix_pages_found_on", "found_on_id"),
+                      Index("ix_pages_site_hash", "site_id", "content_hash"))
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(2000))

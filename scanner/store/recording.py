@@ -47,7 +47,6 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
     """
     from scanner.tickets.service import open_for_finding
 
-    page = session.get(Page, page_id)
     now = utcnow()
     grouped: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
@@ -57,7 +56,10 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
         grouped.setdefault(fp, f)
     seen_ids = []
     out: list[tuple[int, bool]] = []
-    unit_id, _ = unit_for(session, site_id, page.url, default_unit_id)
+    url = unit_id = None
+    if grouped:
+        url = session.execute(select(Page.url).where(Page.id == page_id)).scalar_one()
+        unit_id, _ = unit_for(session, site_id, url, default_unit_id)
     for fp, f in grouped.items():
         values = {k: f.get(k) for k in FIELDS if k in f}
         values.update(site_id=site_id, page_id=page_id, fingerprint=fp, scan_id=scan_id,
@@ -71,7 +73,7 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
         seen_ids.append(row_id)
         row = session.get(FindingRow, row_id)
         ticket_unit = default_unit_id if row.template else unit_id
-        ticket, created = open_for_finding(session, row, page.url, ticket_unit, now=now)
+        ticket, created = open_for_finding(session, row, url, ticket_unit, now=now)
         if row.ticket_id != ticket.id:
             row.ticket_id = ticket.id
         out.append((ticket.id, created))
@@ -82,7 +84,8 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
         stale = stale.where(FindingRow.detector.in_(list(detectors)))
     session.execute(stale.values(resolved_at=now))
     if content_hash is not None:
-        page.checked_hash, page.checked_ruleset, page.checked_at = content_hash, ruleset, now
+        session.execute(update(Page).where(Page.id == page_id).values(
+            checked_hash=content_hash, checked_ruleset=ruleset, checked_at=now))
     return out
 
 
@@ -90,10 +93,11 @@ def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: st
     """Count the page once for its scan (``checked``, ``unchanged`` or ``error``); False if already counted."""
     if scan_id is None:
         return False
-    done = session.execute(update(Page).where(Page.id == page_id).where(
-        (Page.done_scan_id.is_(None)) | (Page.done_scan_id != scan_id)).values(done_scan_id=scan_id)).rowcount
+    pages, scans = Page.__table__, Scan.__table__
+    done = session.execute(update(pages).where(pages.c.id == page_id).where(
+        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(done_scan_id=scan_id)).rowcount
     if not done:
         return False
-    column = {"checked": Scan.pages_checked, "unchanged": Scan.pages_unchanged, "error": Scan.errors}[outcome]
-    session.execute(update(Scan).where(Scan.id == scan_id).values({column.key: column + 1}))
+    column = scans.c[{"checked": "pages_checked", "unchanged": "pages_unchanged", "error": "errors"}[outcome]]
+    session.execute(update(scans).where(scans.c.id == scan_id).values({column.name: column + 1}))
     return True
