@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from scanner.detectors.base import Detector
-from scanner.detectors.typo import confusables, formal
+from scanner.detectors.typo import confusables, formal, score
 from scanner.detectors.typo.chars import CharParams, check_clause
 from scanner.detectors.typo.common import finding
 from scanner.detectors.typo.protect import protected_offsets
@@ -28,6 +28,8 @@ from scanner.nlp.sentences import clauses
 __all__ = ["CharParams", "TypoDetector", "check_clause"]
 
 LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
+REPEATED_USAGE = 3  # a "wrong" span the document writes this many times is its own usage (运维 ×5)
+MAX_REPEAT_SCAN = 1_000_000
 
 
 class TypoDetector(Detector):
@@ -40,6 +42,7 @@ class TypoDetector(Detector):
         "margin_shape": CharParams().margin_shape,
         "margin_word": CharParams().margin_word,
         "margin_known": CharParams().margin_known,
+        "min_score": None,  # the hit model's probability threshold (None: the one shipped with the model)
         "min_word_freq": CharParams().min_word_freq,
         "own_names": [],
         "allow": [],
@@ -53,6 +56,8 @@ class TypoDetector(Detector):
                                  margin_shape=float(self.config["margin_shape"]),
                                  margin_word=float(self.config["margin_word"]),
                                  margin_known=float(self.config["margin_known"]),
+                                 min_score=(None if self.config.get("min_score") is None
+                                            else float(self.config["min_score"])),
                                  min_word_freq=int(self.config["min_word_freq"]))
         self.layers = set(self.config.get("layers") or LAYERS)
         self.allow = set(self.config.get("allow") or [])
@@ -66,7 +71,7 @@ class TypoDetector(Detector):
 
     def reload(self) -> bool:
         """Re-read dictionaries/typo/confusables.yaml (and the protection lists) when they changed."""
-        from scanner.detectors.typo import chars, protect
+        from scanner.detectors.typo import chars, protect, score
 
         stamp = self._stamp()
         if stamp == self._loaded:
@@ -78,14 +83,15 @@ class TypoDetector(Detector):
         chars._component_table.cache_clear()
         chars.candidates.cache_clear()
         chars._window_matches.cache_clear()
+        score.model.cache_clear()
         self._loaded = stamp
         return True
 
     @staticmethod
     def _stamp() -> tuple:
-        from scanner.detectors.typo import chars, protect
+        from scanner.detectors.typo import chars, protect, score
 
-        paths = [confusables.PATH, protect.GOV_TERMS, chars.COMPONENTS, *confusion.data_files()]
+        paths = [confusables.PATH, protect.GOV_TERMS, chars.COMPONENTS, score.MODEL, *confusion.data_files()]
         return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
 
     def detect(self, analysis) -> Iterator[Finding]:
@@ -124,6 +130,14 @@ class TypoDetector(Detector):
                        severity=hit.severity, validator=hit.validator, details=hit.details, normalized=False,
                        confidence=0.95)
 
+    def _scores(self, hit, margin: float) -> dict[str, float]:
+        out = {"lm_gain_log10": round(hit.gain, 3), "word_freq": float(hit.word_freq), "margin": margin}
+        if hit.score is not None:
+            model = score.model() or {}
+            out["model_probability"] = round(hit.score, 4)
+            out["threshold"] = self.params.min_score if self.params.min_score is not None else model.get("threshold", 0.5)
+        return out
+
     def _chars(self, analysis, text: str) -> Iterator[Finding]:
         own = list(self.config.get("own_names") or [])
         protected = protected_offsets(text, own)
@@ -144,6 +158,8 @@ class TypoDetector(Detector):
                 margin = self.params.margin(hit.margin_key)
                 word_start = s + hit.word_start
                 context = text[word_start:word_start + len(hit.word)]
+                if text.count(context, 0, MAX_REPEAT_SCAN) >= REPEATED_USAGE:
+                    continue  # the document uses this spelling again and again: the writer's term, not a slip
                 if word:
                     why = (f"疑似同音词误用：“{context}”与常用词“{hit.word}”读音相同，"
                            f"改为“{hit.word}”后语言模型得分明显提高。")
@@ -155,9 +171,9 @@ class TypoDetector(Detector):
                     sentence=why,
                     entry=f"{hit.orig} → {hit.cand}（{'形近' if shape else '音近'}，{hit.relation}）",
                     context=[hit.word],
-                    scores={"lm_gain_log10": round(hit.gain, 3), "word_freq": float(hit.word_freq),
-                            "margin": margin},
-                    confidence=min(0.99, 0.6 + hit.gain / 20),
-                    details={"lm": lm.describe(), "pinyin": sorted(confusion.syllables(hit.orig)),
-                             "margin_key": hit.margin_key, "window_in_lm_vocab": hit.known},
+                    scores=self._scores(hit, margin),
+                    confidence=hit.score if hit.score is not None else min(0.99, 0.6 + hit.gain / 20),
+                    details={"lm": lm.describe(), "pinyin": sorted({s for ch in hit.orig for s in confusion.syllables(ch)}),
+                             "margin_key": hit.margin_key, "window_in_lm_vocab": hit.known,
+                             "features": dict(zip(score.FEATURES, (round(x, 4) for x in hit.features)))},
                 )

@@ -24,11 +24,13 @@ The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.m
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.detectors.typo import score as scoring
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
 from scanner.nlp.segment import Token, segment
@@ -36,10 +38,13 @@ from scanner.nlp.segment import Token, segment
 
 @dataclass(frozen=True, slots=True)
 class CharParams:
-    margin_sound: float = 4.5  # LM log10 gain a homophone replacement must bring
-    margin_shape: float = 5.0  # ... a look-alike one
-    margin_word: float = 5.0  # ... a whole homophone word (悔意 → 会议)
-    margin_known: float = 5.0  # ... a replacement of a span the LM knows as a token (not a jieba word)
+    # The least LM log10 gain a replacement must bring before the hit model looks at it (with no
+    # model shipped, the only test):
+    margin_sound: float = 1.5  # a homophone replacement
+    margin_shape: float = 1.5  # ... a look-alike one
+    margin_word: float = 1.5  # ... a whole homophone word (悔意 → 会议)
+    margin_known: float = 1.5  # ... a replacement of a span the LM knows as a token (not a jieba word)
+    min_score: float | None = None  # the hit model's probability a hit must reach (None: the model's own)
     word_ratio: float = 3.0  # the homophone word must be this many times more frequent than the original
     min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
     max_orig_freq: int = 0  # the original span may not be a word more frequent than this
@@ -61,6 +66,13 @@ class CharHit:
     gain: float  # LM log10 gain
     word_freq: int
     known: bool = False  # the original span is a token of the language model
+    score: float | None = None  # the hit model's probability (None: no model shipped)
+    features: tuple[float, ...] = ()
+
+    @property
+    def strength(self) -> float:
+        """What ranks competing hits: the model's probability, else the LM gain."""
+        return self.gain if self.score is None else self.score
 
     @property
     def margin_key(self) -> str:
@@ -190,7 +202,24 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])
+    model = scoring.model()
+    threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
     best: dict[int, CharHit] = {}
+
+    def judge(hit: CharHit) -> None:
+        """Keep ``hit`` when its gain passes the floor and the model (if any) is sure enough."""
+        if hit.gain < params.margin(hit.margin_key):
+            return
+        if model is not None:
+            feats = scoring.features(text, hit.pos, hit.orig, hit.cand, hit.word, hit.margin_key, hit.relation,
+                                     hit.gain, hit.word_freq)
+            p = scoring.probability(feats, model)
+            if p < threshold:
+                return
+            hit = dataclasses.replace(hit, score=p, features=feats)
+        if hit.pos not in best or hit.strength > best[hit.pos].strength:
+            best[hit.pos] = hit
+
     for (a, alt), f in words.items():
         new = text[:a] + alt + text[a + len(alt):]
         gain = lm.score([t.word for t in segment(new)]) - base_score
@@ -198,23 +227,17 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
             continue
         diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
         i = a + diff[0]
-        hit = CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f)
-        if i not in best or gain > best[i].gain:
-            best[i] = hit
+        judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f))
     for (i, c), (word, a, rel, f, known) in proposals.items():
         new = text[:i] + c + text[i + 1:]
         new_toks = segment(new)
         if not any(t.start <= i < t.end and t.end - t.start >= 2 for t in new_toks):
             continue
         gain = lm.score([t.word for t in new_toks]) - base_score
-        hit = CharHit(i, text[i], c, word, a, rel, gain, f, known)
-        if gain < params.margin(hit.margin_key):
-            continue
-        if i not in best or gain > best[i].gain:
-            best[i] = hit
+        judge(CharHit(i, text[i], c, word, a, rel, gain, f, known))
     # Two hits a character or two apart compete for one error: keep the stronger.
     kept: list[CharHit] = []
-    for hit in sorted(best.values(), key=lambda h: -h.gain):
+    for hit in sorted(best.values(), key=lambda h: -h.strength):
         if all(abs(hit.pos - k.pos) > 1 for k in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h.pos)
