@@ -111,3 +111,19 @@ def test_html_masthead_above_red_rule():
     found = {f.rule for f in CHECKER.check(_html_layout(True, True)).findings}
     assert found == {"redheader.document"}
     assert CHECKER.check(_html_layout(False, False)).findings == []
+
+
+def test_pdf_evidence_keeps_coloured_text_and_measures_the_seal_picture():
+    from scanner.extract.layout import is_red
+
+    doc = extract_path(FIX / "run_color.pdf")
+    first, last = doc.layout.pages[0], doc.layout.pages[-1]
+    # black body text is not evidence: only coloured runs are read, the red masthead among them
+    assert first.runs and all(max(r.color) - min(r.color) >= 40 for r in first.runs)
+    assert any(is_red(r.color) and "文件" in r.text and r.size_pt and r.size_pt >= 20 for r in first.runs)
+    assert any(is_red(r.color) and 150 <= r.length_mm <= 160 for r in first.rules)
+    seal = next(i for i in last.images if i.kind == "image")
+    assert 38 <= seal.bbox[2] - seal.bbox[0] <= 62 and seal.ring_coverage >= 0.9 and seal.red_fraction > 0.1
+    # the negative twin has the same layout with its header in black: no red evidence left
+    neg = extract_path(FIX / "run_color_neg.pdf").layout.pages[0]
+    assert not any(is_red(r.color) for r in neg.runs) and not any(is_red(r.color) for r in neg.rules)

@@ -70,6 +70,11 @@ def ring_coverage(mask: np.ndarray, box: tuple[int, int, int, int] | None = None
 def red_stats(data_or_image) -> tuple[float, float, tuple[int, int, int, int] | None, tuple[int, int]]:
     """(red fraction, ring coverage of the red bounding box, red bbox in pixels, (w, h)) of an image."""
     arr, _ = load_rgb(data_or_image, 400)
+    return red_stats_rgb(arr)
+
+
+def red_stats_rgb(arr: np.ndarray) -> tuple[float, float, tuple[int, int, int, int] | None, tuple[int, int]]:
+    """:func:`red_stats` of an RGB array that is already small enough to measure."""
     mask = red_mask(arr)
     h, w = mask.shape
     count = int(mask.sum())

@@ -87,56 +87,109 @@ def _path_info(raw) -> tuple[bool, bool, int]:
     return fill.value != 0, bool(stroke.value), curves
 
 
+def _objects(parent, count, get, depth: int):
+    """Raw page objects (type, handle) in content order, descending into Form XObjects ``depth`` levels."""
+    import pypdfium2.raw as c
+
+    form = c.FPDF_PAGEOBJ_FORM
+    get_type = c.FPDFPageObj_GetType
+    for i in range(max(count(parent), 0)):
+        raw = get(parent, i)
+        if not raw:
+            continue
+        kind = get_type(raw)
+        if kind == form:
+            if depth > 1:
+                yield from _objects(raw, c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject, depth - 1)
+            continue
+        yield kind, raw
+
+
+def _chromatic(rgb: tuple[int, int, int] | None) -> bool:
+    """A coloured (not black, grey or white) fill: the only text the red-header evidence keeps."""
+    return rgb is not None and max(rgb) - min(rgb) >= 40
+
+
+def _bitmap_rgb(bitmap, max_side: int = 200):
+    """An image object's own pixels as a small RGB array (every n-th pixel, no resampling)."""
+    import numpy as np
+
+    a = bitmap.to_numpy()
+    step = max(1, -(-max(a.shape[0], a.shape[1]) // max_side))
+    a = a[::step, ::step]
+    if a.ndim == 2:
+        return np.repeat(a[..., None], 3, axis=2)
+    mode = bitmap.mode
+    rgb = a[..., 2::-1] if mode.startswith("BGR") else a[..., :3]
+    if mode in ("BGRA", "RGBA"):  # transparent pixels show the white page
+        alpha = a[..., 3:4].astype(np.uint16)
+        return ((rgb.astype(np.uint16) * alpha + 255 * (255 - alpha)) // 255).astype(np.uint8)
+    return np.ascontiguousarray(rgb)
+
+
 def page_evidence(page, textpage, number: int) -> PageLayout:
-    """Coloured text, rules, images and round shapes of one page, in mm from the top-left corner."""
+    """Coloured text, rules, images and round shapes of one page, in mm from the top-left corner.
+
+    Objects are read through pdfium's raw API (no wrapper object per page object).  Text
+    objects are kept only when their fill is coloured: black and grey body text is no
+    evidence of a red header, so its text and font size are not read at all.
+    """
     import pypdfium2 as pdfium
     import pypdfium2.raw as c
 
     w, h = page.get_size()
     layout = PageLayout(number=number, width_mm=w * PT_MM, height_mm=h * PT_MM)
     order = 0
+    TEXT, PATH, IMAGE = c.FPDF_PAGEOBJ_TEXT, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE
+    get_bounds = c.FPDFPageObj_GetBounds
+    fl, fb, fr, ft = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    bounds_refs = (ctypes.byref(fl), ctypes.byref(fb), ctypes.byref(fr), ctypes.byref(ft))
 
-    def box_mm(b):
-        l, bo, r, t = b
-        return (round(l * PT_MM, 2), round((h - t) * PT_MM, 2), round(r * PT_MM, 2), round((h - bo) * PT_MM, 2))
-
-    for obj in page.get_objects(filter=(c.FPDF_PAGEOBJ_TEXT, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE), max_depth=3):
-        b = _bounds(obj)
-        if b is None:
+    for kind, raw in _objects(page.raw, c.FPDFPage_CountObjects, c.FPDFPage_GetObject, 3):
+        if kind != TEXT and kind != PATH and kind != IMAGE:
+            continue
+        if not get_bounds(raw, *bounds_refs):
             continue
         order += 1
-        bx = box_mm(b)
-        if obj.type == c.FPDF_PAGEOBJ_TEXT:
-            text = _text_of(obj.raw, textpage.raw)
+        if kind == TEXT:
+            color = _color(c.FPDFPageObj_GetFillColor, raw)
+            if not _chromatic(color):
+                continue
+            text = _text_of(raw, textpage.raw)
             if not text.strip():
                 continue
-            color = _color(c.FPDFPageObj_GetFillColor, obj.raw)
+            bx = _box_mm(fl.value, fb.value, fr.value, ft.value, h)
             size = ctypes.c_float()
             size_pt = None
-            if c.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size)):
-                m = obj.get_matrix()
-                size_pt = round(size.value * math.hypot(m.c, m.d), 2)
+            if c.FPDFTextObj_GetFontSize(raw, ctypes.byref(size)):
+                m = _matrix(raw)
+                size_pt = round(size.value * math.hypot(m.c, m.d), 2) if m is not None else round(size.value, 2)
             layout.runs.append(TextRun(text=text, color=color, size_pt=size_pt, bbox=bx, order=order, source="fill"))
-        elif obj.type == c.FPDF_PAGEOBJ_PATH:
-            filled, stroked, curves = _path_info(obj.raw)
-            stroke = _color(c.FPDFPageObj_GetStrokeColor, obj.raw) if stroked else None
-            fill = _color(c.FPDFPageObj_GetFillColor, obj.raw) if filled else None
+        elif kind == PATH:
+            bx = _box_mm(fl.value, fb.value, fr.value, ft.value, h)
+            width = bx[2] - bx[0]
+            height = bx[3] - bx[1]
+            is_rule = height <= 3.0 and width >= 10.0
+            if not is_rule and (width < 10 or height < 10 or not 0.8 <= width / max(height, 0.01) <= 1.25):
+                continue  # neither a rule nor a round shape: not measured
+            filled, stroked, curves = _path_info(raw)
+            stroke = _color(c.FPDFPageObj_GetStrokeColor, raw) if stroked else None
+            fill = _color(c.FPDFPageObj_GetFillColor, raw) if filled else None
             color = stroke or fill
             if color is None:
                 continue
-            width = bx[2] - bx[0]
-            height = bx[3] - bx[1]
-            if height <= 3.0 and width >= 10.0:
+            if is_rule:
                 sw = ctypes.c_float()
-                c.FPDFPageObj_GetStrokeWidth(obj.raw, ctypes.byref(sw))
+                c.FPDFPageObj_GetStrokeWidth(raw, ctypes.byref(sw))
                 thick = max(height, sw.value * PT_MM if stroked else 0.0)
                 y = (bx[1] + bx[3]) / 2
                 layout.rules.append(Rule(bx[0], round(y, 2), bx[2], round(y, 2), color=color, width_mm=round(thick, 3),
                                          kind="line" if stroked and not filled else "rect", order=order))
-            elif curves >= 4 and width >= 10 and height >= 10 and 0.8 <= width / max(height, 0.01) <= 1.25:
+            elif curves >= 4:
                 layout.images.append(ImageBox(bx, kind="shape", order=order, ring_coverage=1.0 if stroked else None,
                                               color=color))
-        elif obj.type == c.FPDF_PAGEOBJ_IMAGE:
+        else:
+            bx = _box_mm(fl.value, fb.value, fr.value, ft.value, h)
             iw_mm, ih_mm = bx[2] - bx[0], bx[3] - bx[1]
             if iw_mm < 5 or ih_mm < 5:
                 continue
@@ -145,24 +198,36 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
             # only pictures that could be a seal or a pasted masthead are measured
             seal_sized = 25 <= iw_mm <= 80 and 25 <= ih_mm <= 80
             masthead_sized = iw_mm >= 40 and bx[1] < 0.45 * layout.height_mm and number == 1
-            try:
-                if not (seal_sized or masthead_sized):
-                    raise LookupError
-                from scanner.extract.image_raster import red_stats
+            if seal_sized or masthead_sized:
+                try:
+                    from scanner.extract.image_raster import red_stats_rgb
 
-                img = obj.get_bitmap(render=False).to_pil() if isinstance(obj, pdfium.PdfImage) else None
-                if img is not None:
-                    red_fraction, ring, rbox, (iw, ih) = red_stats(img)
+                    bitmap_raw = c.FPDFImageObj_GetBitmap(raw)
+                    if not bitmap_raw:
+                        raise LookupError
+                    bitmap = pdfium.PdfBitmap.from_raw(bitmap_raw)  # freed by its finalizer
+                    red_fraction, ring, rbox, (iw, ih) = red_stats_rgb(_bitmap_rgb(bitmap))
                     if rbox is not None:
                         sx, sy = (bx[2] - bx[0]) / iw, (bx[3] - bx[1]) / ih
                         box = (round(bx[0] + rbox[0] * sx, 2), round(bx[1] + rbox[1] * sy, 2),
                                round(bx[0] + rbox[2] * sx, 2), round(bx[1] + rbox[3] * sy, 2))
                         red_fraction = red_fraction * iw * ih / max(1, (rbox[2] - rbox[0]) * (rbox[3] - rbox[1]))
-            except Exception:  # not measured, or an image pdfium cannot decode
-                red_fraction = ring = None
+                except Exception:  # an image pdfium cannot decode
+                    red_fraction = ring = None
             layout.images.append(ImageBox(box, red_fraction=red_fraction, kind="image", order=order,
                                           ring_coverage=ring))
     return layout
+
+
+def _box_mm(left: float, bottom: float, right: float, top: float, h: float) -> tuple[float, float, float, float]:
+    return (round(left * PT_MM, 2), round((h - top) * PT_MM, 2), round(right * PT_MM, 2), round((h - bottom) * PT_MM, 2))
+
+
+def _matrix(raw):
+    import pypdfium2.raw as c
+
+    m = c.FS_MATRIX()
+    return m if c.FPDFPageObj_GetMatrix(raw, ctypes.byref(m)) else None
 
 
 def _image_area_share(page) -> float:
