@@ -102,3 +102,20 @@ def test_image_decompression_bomb():
     Image.new("1", (10_000, 10_000)).save(buf, "PNG")
     with pytest.raises(LimitExceeded, match="pixels"):
         extract(buf.getvalue(), "huge.png")
+
+
+@pytest.mark.parametrize("name", ["list.xlsx", "notice.docx", "unnamed"])
+def test_zip_directory_with_unsupported_version_is_a_clear_error(name):
+    """Found by the fuzzer: a central-directory entry claiming "version 12.8" made zipfile raise
+    NotImplementedError while the file type was being sniffed."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "内部"
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = bytearray(buf.getvalue())
+    i = data.find(b"PK\x01\x02")
+    data[i + 6:i + 8] = b"\x80\x00"  # "version needed to extract" 12.8
+    with pytest.raises(ExtractionError):
+        extract(bytes(data), name)

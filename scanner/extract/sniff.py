@@ -39,7 +39,8 @@ def _zip_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError, NotImplementedError,
+            RuntimeError):  # a damaged directory ("zip file version 12.8" is a NotImplementedError): not sniffable
         return None
     for prefix, media in _OOXML_MAIN.items():
         if any(n.startswith(prefix) for n in names):
