@@ -5,33 +5,50 @@ characters and each position in it, the key "word with that position blanked"
 → the characters that complete a dictionary word.  The typo detector asks
 "which characters at position i would make a word with the neighbours?" with
 one dictionary probe per window instead of one per candidate character.
+
+The tables are derived once from ``dict.txt`` into a table file under the cache directory
+(:mod:`scanner.nlp.table`, keyed by the dictionary's hash): opening it takes milliseconds and a
+look-up parses only the bucket of words sharing the key's first character.  Without a writable
+cache directory the dictionary is parsed in memory on every start (slower, same answers).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.nlp.cache import cached
+from scanner.nlp import table
+from scanner.nlp.cache import cache_path, digest
 
 WILD = "\x00"
 MAX_WORD = 4
+FORMAT = b"lexicon-table-1"
 
 
 def jieba_dict_path() -> Path:
-    import jieba
-
-    return Path(jieba.__file__).resolve().parent / "dict.txt"
+    """jieba's ``dict.txt`` (found without importing jieba)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("jieba is not installed (its dictionary is the lexicon)")
+    return Path(spec.origin).resolve().parent / "dict.txt"
 
 
 @dataclass(slots=True)
 class Lexicon:
-    freq: dict[str, int]
-    pos: dict[str, str]
-    char_freq: dict[str, int]
-    wild: dict[str, str]
+    """Word → frequency / part of speech, character → frequency, and the wildcard index.
+
+    The mappings are plain dicts when built in memory and :class:`table.LazyTable` when read from
+    the cache; both answer ``get``, ``in``, ``[]`` and iteration alike.
+    """
+
+    freq: Mapping[str, int]
+    pos: Mapping[str, str]
+    char_freq: Mapping[str, int]
+    wild: Mapping[str, str]
     total: int
 
     def logp(self, word: str) -> float:
@@ -46,7 +63,26 @@ def _is_han(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word)
 
 
+def read_freq(path: Path) -> tuple[dict[str, int], dict[str, str], int]:
+    """word → frequency and word → part of speech in the dictionary's order, and the total."""
+    freq: dict[str, int] = {}
+    pos: dict[str, str] = {}
+    total = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            word, f = parts[0], int(parts[1])
+            freq[word] = f
+            if len(parts) > 2:
+                pos[word] = parts[2]
+            total += f
+    return freq, pos, total
+
+
 def _build(path: Path, min_wild_freq: int) -> Lexicon:
+    """The lexicon parsed in memory (plain dicts)."""
     freq: dict[str, int] = {}
     pos: dict[str, str] = {}
     char_freq: dict[str, int] = {}
@@ -73,8 +109,56 @@ def _build(path: Path, min_wild_freq: int) -> Lexicon:
     return Lexicon(freq, pos, char_freq, {k: "".join(sorted(v)) for k, v in wild.items()}, total)
 
 
+def _wild_bucket(key: str) -> str:
+    # a key blanked at its first position would all share one bucket: use its second character too
+    return key[:2] if key[:1] == WILD else key[:1]
+
+
+def _whole(key: str) -> str:
+    return ""
+
+
+def _write(path: Path, lex: Lexicon) -> None:
+    sections = {
+        "freq": table.group((w, str(f)) for w, f in lex.freq.items()),
+        "pos": table.group(lex.pos.items()),
+        "wild": table.group(lex.wild.items(), _wild_bucket),
+        "char_freq": table.group(((c, str(f)) for c, f in lex.char_freq.items()), _whole),
+    }
+    meta = {"total": lex.total, "len": {"freq": len(lex.freq), "pos": len(lex.pos), "wild": len(lex.wild),
+                                        "char_freq": len(lex.char_freq)}}
+    table.write(path, sections, meta)
+
+
+def _open(path: Path) -> Lexicon:
+    f = table.TableFile(path)
+    n = f.meta["len"]
+    return Lexicon(
+        freq=table.LazyTable(f, "freq", table.parse_int, length=n["freq"]),
+        pos=table.LazyTable(f, "pos", table.parse_str, length=n["pos"]),
+        char_freq=table.LazyTable(f, "char_freq", table.parse_int, _whole, length=n["char_freq"]),
+        wild=table.LazyTable(f, "wild", table.parse_str, _wild_bucket, length=n["wild"]),
+        total=f.meta["total"],
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def cache_key(min_wild_freq: int = 3) -> tuple[bytes, ...]:
+    """What the cached lexicon is derived from (the caches built on it include this): the
+    dictionary's hash, the parameter and the format version."""
+    return (digest([jieba_dict_path().read_bytes()]).encode(), str(min_wild_freq).encode(), FORMAT)
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon(min_wild_freq: int = 3) -> Lexicon:
-    path = jieba_dict_path()
-    data = path.read_bytes()
-    return cached("lexicon", [data, str(min_wild_freq).encode(), b"v1"], lambda: _build(path, min_wild_freq))
+    path = cache_path("lexicon", list(cache_key(min_wild_freq)), ".tbl")
+    try:
+        return _open(path)
+    except table.TableError:
+        pass
+    lex = _build(jieba_dict_path(), min_wild_freq)
+    try:
+        _write(path, lex)
+        return _open(path)
+    except (OSError, table.TableError):
+        return lex  # no writable cache: the in-memory tables answer the same
