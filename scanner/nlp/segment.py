@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-import rjieba
-
 if TYPE_CHECKING:  # pragma: no cover
     from scanner.pipeline import Analysis
 
@@ -24,7 +22,20 @@ class Token(NamedTuple):
 
 def segment(text: str) -> list[Token]:
     """Tokens of ``text`` with [start, end) offsets (dictionary segmentation, no HMM)."""
-    return [Token(w, s, e) for w, s, e in rjieba.tokenize(text, hmm=False)]
+    return [Token(w, s, e) for w, s, e in _tokenize()(text, hmm=False)]
+
+
+def _tokenize():
+    """rjieba's tokenizer, imported on first use (the import loads its dictionary, ~0.2 s)."""
+    global _TOKENIZE
+    if _TOKENIZE is None:
+        import rjieba
+
+        _TOKENIZE = rjieba.tokenize
+    return _TOKENIZE
+
+
+_TOKENIZE = None
 
 
 def words(analysis: Analysis) -> list[Token]:
