@@ -170,12 +170,11 @@ class PrivacyDetector(Detector):
         for h in hits:
             if h.kind != "health":
                 continue
-            a = h.start
-            while a > 0 and h.start - a < 60 and text[a - 1] not in _SENTENCE_END:
-                a -= 1
-            b = h.end
-            while b < len(text) and b - h.end < 40 and text[b] not in _SENTENCE_END:
-                b += 1
+            # the sentence around the hit: back to a sentence end (at most 60 characters), on to the next (40)
+            lo, hi = max(0, h.start - 60), min(len(text), h.end + 40)
+            a = max(lo, 1 + max(text.rfind(c, lo, h.start) for c in _SENTENCE_END))
+            ends = [j for j in (text.find(c, h.end, hi) for c in _SENTENCE_END) if j >= 0]
+            b = min(ends) if ends else hi
             i = bisect.bisect_left(starts, a)
             near = []
             while i < len(people) and people[i].start < b and len(near) < 3:
@@ -250,7 +249,9 @@ class PrivacyDetector(Detector):
         r1 = _row_label(loc1, first.details["_cell"][1])
         r2 = _row_label(loc2, last.details["_cell"][1])
         where = f"第 {r1} 至 {r2} 行" + (f"（{loc1['cell']}–{loc2['cell']}）" if loc1.get("cell") and loc2.get("cell") else "")
-        validators = Counter(_REGION.sub("行政区划代码有效", h.validator) for h in hits)
+        validators: Counter[str] = Counter()
+        for text, count in Counter(h.validator for h in hits).items():  # the region name varies per value
+            validators[_REGION.sub("行政区划代码有效", text)] += count
         top, top_n = validators.most_common(1)[0]
         exposed = Counter(h.exposed for h in hits if h.exposed)
         assert base.explanation is not None
@@ -345,6 +346,9 @@ _KIND_RANK = {"id": 9, "permit": 9, "old_id": 8, "bank": 7, "phone": 6, "landlin
 
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, strongest first: severity, score, length, kind rank (O(n log n))."""
+    by_start = sorted((h for h in hits if h.end > h.start), key=lambda h: h.start)
+    if all(a.end <= b.start for a, b in zip(by_start, by_start[1:])):
+        return by_start  # nothing overlaps (a table of one value per cell): every hit is kept
     order = sorted(hits, key=lambda h: (-int(h.severity), -h.score, -(h.end - h.start), -_KIND_RANK.get(h.kind, 0),
                                         h.start))
     starts: list[int] = []

@@ -31,6 +31,9 @@ _MASKS = "".join(sorted(MASK_CHARS - {"x", "X", "·"}))
 _AMOUNT_AFTER = ("元", "万", "亿", "人", "户", "次", "个", "台", "件", "吨", "平方", "%", "‰", "年", "月", "日", "号文")
 
 
+_LONGEST = 19  # the longest value a numeric recogniser accepts (bank cards); IDs 18, old IDs 15, phones ≤ 12
+
+
 @dataclass(slots=True)
 class Piece:
     start: int
@@ -45,6 +48,8 @@ class Piece:
 
 def _piece(text: str, start: int, end: int) -> Piece | None:
     raw = text[start:end]
+    if raw.isdigit() and not raw.startswith("00"):  # the common case: ASCII digits only (see _RUN), no 0086
+        return Piece(start, end, raw, raw, (len(raw),), False, False, len(raw)) if 10 <= len(raw) <= _LONGEST else None
     intl = False
     body = raw
     m = re.match(r"(?:\+|00)86[ \-－]?", body)
@@ -52,8 +57,8 @@ def _piece(text: str, start: int, end: int) -> Piece | None:
         intl = True
         body = body[m.end():]
     chars = body.translate(_STRIP)
-    if len(chars) < 10:
-        return None
+    if not 10 <= len(chars) <= _LONGEST:
+        return None  # too short or too long for every numeric recogniser (a row of cells joined by spaces)
     chars = chars.upper()
     masked = any(c in _MASKS for c in chars) or "XX" in chars
     groups = tuple(len(g) for g in re.split(r"[ \-－—]+", body.replace("(", "").replace(")", "")
@@ -294,8 +299,8 @@ def classify_phone(scan: Scan, p: Piece, kind: str, canonical: str, ctx: list[st
     (咨询/监督/举报电话, 局/中心 …) not reported, a citizen's own number medium."""
     clause = _clause(scan, p.start)
     home = [w for w in _HOME_WORDS if w in clause]
-    personal = [w for w in scan.words.get("personal", ()) if w in clause]
-    office = [w for w in scan.words.get("office", ()) if w in clause]
+    personal = scan.words_in(clause, "personal")
+    office = scan.words_in(clause, "office")
     rule = "privacy.phone" if kind == "phone" else "privacy.landline"
     what = "手机号码" if kind == "phone" else "固定电话（含区号）"
     contact = _named_contact(clause)

@@ -10,6 +10,7 @@ only ASCII letters and digits next to a value stop a match.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -91,6 +92,11 @@ class RecognizerRegistry:
         return hits
 
 
+@functools.lru_cache(maxsize=64)
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 class Scan:
     """One document's normalised text plus what recognisers share: context lookup, number runs."""
 
@@ -119,8 +125,18 @@ class Scan:
     def context(self, start: int, end: int, key: str, before: int | None = None, after: int | None = None) -> list[str]:
         """Context words of list ``key`` found as substrings in the window around ``[start, end)``."""
         around = self.before(start, before) + "\x00" + self.after(end, after)
-        return [w for w in self.words.get(key, ()) if w in around]
+        return self.words_in(around, key)
 
     def context_before(self, start: int, key: str, width: int | None = None) -> list[str]:
-        window = self.before(start, width)
-        return [w for w in self.words.get(key, ()) if w in window]
+        return self.words_in(self.before(start, width), key)
+
+    def words_in(self, window: str, key: str) -> list[str]:
+        """The words of list ``key`` that occur in ``window``, in list order.
+
+        One regex search first tells whether any word occurs at all (the common
+        case in a table row is none); only then is each word tested.
+        """
+        words = self.words.get(key, ())
+        if not words or _any_word(words).search(window) is None:
+            return []
+        return [w for w in words if w in window]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 
 from scanner.ruleset import DICTIONARY_ROOT
 
@@ -21,7 +22,7 @@ TODAY = _dt.date(2026, 11, 22)
 
 
 def id_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def id_checksum_ok(value: str) -> bool:
@@ -93,16 +94,14 @@ def old_id_ok(value: str) -> tuple[bool, bool]:
     return region_name(value) is not None, birth_date_ok("19" + value[6:12])
 
 
+_LUHN_DOUBLE = {str(d): (2 * d - 9 if 2 * d > 9 else 2 * d) for d in range(10)}
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, c in enumerate(reversed(digits)):
-        d = ord(c) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    """ISO/IEC 7812 Luhn check over a string of ASCII digits (anything else fails)."""
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    return (sum(map(int, digits[-1::-2])) + sum(map(_LUHN_DOUBLE.__getitem__, digits[-2::-2]))) % 10 == 0
 
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
