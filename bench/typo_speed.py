@@ -2,9 +2,13 @@
 
 1. Throughput of the whole typo detector (all layers) in one process on one core, over the seed
    documents (real government prose), after a warm-up; characters per second.
-2. The pre-publish check: one 5,000-character article (cut from the seeds) through a ``Checker``
-   with every registered text detector, in-process, N runs: p50/p95/p99 latency.  The detectors
-   registered at the time of measuring are printed.
+2. The pre-publish check: 5,000-character articles through a ``Checker`` with every registered
+   text detector, in-process, N runs: p50/p99 latency.  The runs rotate over the distinct,
+   non-overlapping 5,000-character articles cut (at sentence ends) from the seeds and, when the
+   data is there, from ECSpell's corrected official-document sentences, so a run does
+   not simply re-check the article the previous run checked; the first pass over the articles (no
+   article seen before in the process) is reported on its own as well.  The detectors registered
+   at the time of measuring are printed.
 
     .venv/bin/python bench/typo_speed.py [--runs 200]
 """
@@ -12,7 +16,9 @@
 from __future__ import annotations
 
 import argparse
+import bisect
 import os
+import re
 import statistics
 import sys
 import time
@@ -27,7 +33,14 @@ from scanner.pipeline import Analysis, Checker
 from scanner.site import SiteConfig
 
 SEEDS = Path(os.environ.get("CUOMIN_SEEDS", ROOT.parent / "shared" / "seeds"))
+ECSPELL = Path(os.environ.get("CUOMIN_ECSPELL", ROOT.parent / "shared" / "dev-data" / "ecspell-odw" / "odw.train.tsv"))
 TEXT_DETECTORS = ("typo", "sensitive", "privacy")
+# A warm-up text written for this bench (not from the seeds): loads every detector's tables.
+WARM_UP = ("关于进一步加强政府网站信息内容建设的通知\n各乡镇人民政府、县直各单位：为深入贯彻落实国务院办公厅"
+           "有关要求，切实提升政府网站的权威性和服务能力，现就有关事项通知如下。一、严格落实内容保障责任。"
+           "各单位要明确分管领导和专职人员，建立信息采集、审核、发布制度，联系电话：0851-12345678，"
+           "监督电话12345。二、加强安全防护，及时更新系统补丁，做好日常监测和应急处置。2024年5月20日（星期一）\n"
+           "三、繁體頁面：進一步規範網站欄目設置與內容維護。\n")
 
 
 def prose() -> list[str]:
@@ -56,8 +69,8 @@ def cold_throughput(docs: list[str]) -> float:
     det = TypoDetector()
     site = SiteConfig()
     list(det.detect(Analysis(Document.from_text("预热。"), site)))
-    for fn in (chars._window_matches, chars._homophone_alts, lm.in_vocab, confusion.candidates,
-               confusion.same_sound, confusion.near_sound, confusion.sound_key):
+    for fn in (chars._window_matches, chars._homophone_alts, chars.candidates, lm.in_vocab,
+               confusion.candidates, confusion.same_sound, confusion.near_sound, confusion.sound_key):
         fn.cache_clear()
     t0 = time.process_time()
     for d in docs:
@@ -65,30 +78,56 @@ def cold_throughput(docs: list[str]) -> float:
     return sum(len(d) for d in docs) / (time.process_time() - t0)
 
 
-def article(docs: list[str], size: int = 5000) -> str:
-    text = "\n".join(docs)
-    start = text.find("。") + 1
-    return text[start:start + size]
+def more_prose() -> str:
+    """ECSpell's official-document sentences (the corrected side), when the data is there: more
+    distinct government prose to cut articles from (read in place, never copied)."""
+    if not ECSPELL.exists():
+        return ""
+    out = []
+    for line in ECSPELL.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3:
+            out.append(parts[2])
+    return "\n".join(dict.fromkeys(out))  # each sentence once
 
 
-def latency(text: str, runs: int, only: str | None = None) -> tuple[list[str], dict[str, float]]:
+def articles(docs: list[str], size: int = 5000) -> list[str]:
+    """Distinct, non-overlapping articles of ``size`` characters (starting after a sentence end)."""
+    text = "\n".join([*docs, more_prose()])
+    ends = [m.end() for m in re.finditer(r"[。！？；\n]", text)]
+    out = []
+    start = ends[0] if ends else 0
+    while start + size <= len(text):
+        out.append(text[start:start + size])
+        k = bisect.bisect_left(ends, start + size)
+        if k >= len(ends):
+            break
+        start = ends[k]
+    return out
+
+
+def _q(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p * (len(xs) - 1)))]
+
+
+def latency(texts: list[str], runs: int, only: str | None = None) -> tuple[list[str], dict[str, float]]:
     from scanner.detectors import registry
 
     names = [only] if only else [n for n in registry.names() if n in TEXT_DETECTORS]
     checker = Checker(detectors=names)
-    for _ in range(5):
-        checker.check_text(text)
+    checker.check_text(WARM_UP)  # load dictionaries and the model; the text is none of the articles
     times, cpu = [], []
-    for _ in range(runs):
+    for k in range(runs):
+        text = texts[k % len(texts)]
         t0, c0 = time.perf_counter(), time.thread_time()
         checker.check_text(text)
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.thread_time() - c0) * 1000)
-    times.sort()
-    cpu.sort()
-    q = lambda xs, p: xs[min(len(xs) - 1, round(p * (len(xs) - 1)))]
-    return names, {"wall p50": q(times, 0.50), "wall p99": q(times, 0.99),
-                   "cpu p50": q(cpu, 0.50), "cpu p99": q(cpu, 0.99), "wall mean": statistics.fmean(times)}
+    first = cpu[:len(texts)]
+    return names, {"wall p50": _q(times, 0.50), "wall p99": _q(times, 0.99),
+                   "cpu p50": _q(cpu, 0.50), "cpu p99": _q(cpu, 0.99),
+                   "cpu p99 first pass": _q(first, 0.99), "wall mean": statistics.fmean(times)}
 
 
 def main() -> None:
@@ -104,11 +143,13 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"typo detector, all layers, warm (steady state): {cps:,.0f} chars/s per core (CPU time) over {chars:,} chars "
           f"of the seed documents; {found} findings per pass")
-    text = article(docs)
+    texts = articles(docs)
+    print(f"pre-publish articles: {len(texts)} distinct, non-overlapping, {len(texts[0]):,} chars each; runs rotate")
     for only in ("typo", None):
-        names, lat = latency(text, args.runs, only)
-        print(f"pre-publish check, {len(text)} chars, detectors {names}: " +
-              "  ".join(f"{k} {v:.1f} ms" for k, v in lat.items()) + f"  (runs={args.runs})")
+        names, lat = latency(texts, args.runs, only)
+        print(f"pre-publish check, detectors {names}: " +
+              "  ".join(f"{k} {v:.1f} ms" for k, v in lat.items()) +
+              f"  (runs={args.runs}, load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
