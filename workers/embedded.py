@@ -3,6 +3,8 @@ this process — no broker server (``make demo``, single-machine users, tests)."
 
 from __future__ import annotations
 
+from typing import Self
+
 import dramatiq
 from dramatiq import Worker
 
@@ -19,7 +21,7 @@ class EmbeddedWorker:
         self.broker = dramatiq.get_broker()
         self.worker = Worker(self.broker, worker_threads=threads, worker_timeout=100)
 
-    def __enter__(self) -> EmbeddedWorker:
+    def __enter__(self) -> Self:
         self.worker.start()
         return self
 

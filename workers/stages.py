@@ -35,7 +35,7 @@ from scanner.fetch.crawler import (
 )
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
-from scanner.store.recording import finish_page, record_page
+from scanner.store.recording import finish_page, record_page, resolve_gone
 from scanner.store.sites import site_config
 from scanner.store.upsert import insert_ignore, upsert
 from workers import context
@@ -51,25 +51,38 @@ _PAGE_COLS = (Page.site_id, Page.url, Page.kind, Page.depth, Page.etag, Page.las
 _cache: dict[tuple, Any] = {}  # per process: a scan's options and its site's configuration do not change
 
 
-def _site(s, db_url: str, site_id: int, scan_id: int | None):
+def _site(db, site_id: int, scan_id: int | None):
     """(site row, SiteConfig, scan options), cached per process for a scan."""
-    key = (db_url, site_id, scan_id)
+    key = (db.url, site_id, scan_id)
     if key not in _cache or scan_id is None:
-        site = s.get(Site, site_id)
-        scan = s.get(Scan, scan_id) if scan_id else None
-        s.expunge(site)
-        if len(_cache) > 1000:
-            _cache.clear()
-        _cache[key] = (site, site_config(s, site.id), dict(scan.options or {}) if scan else {})
+        with db.session() as s:
+            site = s.get(Site, site_id)
+            scan = s.get(Scan, scan_id) if scan_id else None
+            s.expunge(site)
+            if len(_cache) > 1000:
+                _cache.clear()
+            _cache[key] = (site, site_config(s, site.id), dict(scan.options or {}) if scan else {})
     return _cache[key]
 
 
-def _load(s, db_url: str, scan_id: int | None, page_id: int):
+_readers: dict[str, tuple] = {}
+
+
+def _reader(db):
+    """``db``'s engine in autocommit mode: a lone SELECT is one round trip (no BEGIN/ROLLBACK)."""
+    hit = _readers.get(db.url)
+    if hit is None or hit[0] is not db.engine:
+        hit = _readers[db.url] = (db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT"))
+    return hit[1]
+
+
+def _load(db, scan_id: int | None, page_id: int):
     """(page row: the columns a stage reads, site row, SiteConfig, scan options); page None if gone."""
-    page = s.execute(select(*_PAGE_COLS).where(Page.id == page_id)).one_or_none()
+    with _reader(db).connect() as c:
+        page = c.execute(select(*_PAGE_COLS).where(Page.id == page_id)).one_or_none()
     if page is None:
         return None, None, None, None
-    return (page, *_site(s, db_url, page.site_id, scan_id))
+    return (page, *_site(db, page.site_id, scan_id))
 
 
 def scope_for(site_row: Site, options: dict[str, Any]) -> Scope:
@@ -92,12 +105,11 @@ def _link_problem(db, site_key: str, referrer_id: int | None, status: LinkStatus
                     content_hash=None, detectors=[], default_unit_id=site.default_unit_id)
 
 
-def _alias_of(db, site_id: int, page_id: int, scan_id: int, digest: str) -> int | None:
+def _alias_of(conn, site_id: int, page_id: int, scan_id: int, digest: str) -> int | None:
     """A page finished earlier in this scan, with a lower id and the very same body, if any."""
-    with db.session() as s:
-        return s.execute(select(Page.id).where(Page.site_id == site_id, Page.content_hash == digest,
-                                               Page.id < page_id, Page.done_scan_id == scan_id,
-                                               Page.status.in_((200, 304))).limit(1)).scalar()
+    return conn.execute(select(Page.id).where(Page.site_id == site_id, Page.content_hash == digest,
+                                              Page.id < page_id, Page.done_scan_id == scan_id,
+                                              Page.status.in_((200, 304))).limit(1)).scalar()
 
 
 def _resend(db, site_id: int, scan_id: int, page_id: int, lane: str) -> None:
@@ -110,11 +122,12 @@ def _resend(db, site_id: int, scan_id: int, page_id: int, lane: str) -> None:
 
 def _finish(db, *, site, scan_id: int | None, page_id: int, lane: str, outcome: str, values: dict[str, Any],
             links: list[str] = (), depth: int = 0, max_pages: int = 100_000, record: dict | None = None,
-            blob_key: str | None = None, document: dict | None = None) -> str:
+            blob_key: str | None = None, document: dict | None = None, digest: str | None = None) -> str:
     """Write everything one page's processing learnt in one transaction, then send what it queued.
 
-    ``values``: page columns; ``record``: findings to record (``record_page`` arguments);
-    ``links``: URLs to claim for the scan (at ``depth + 1``), found on this page."""
+    ``values``: page columns; ``record``: the check's findings, ruleset and content hash (a page
+    whose body ``digest`` equals a page finished earlier in the scan records none: it was checked
+    there); ``links``: URLs found on this page to claim for the scan (at ``depth + 1``)."""
     from scanner.store.models import Ticket
     from scanner.tickets.notify import queue_alerts
 
@@ -122,23 +135,30 @@ def _finish(db, *, site, scan_id: int | None, page_id: int, lane: str, outcome: 
     ask = [u for u in dict.fromkeys(links) if u not in known] if scan_id else []
     claimed: list[int] = []
     alerts: list[int] = []
-    with db.session() as s:
-        if record is not None:
+    # findings need the ORM (tickets, ledger, alerts); everything else is a few Core statements
+    with db.session() if record and record["findings"] else db.engine.begin() as s:
+        if record is not None and digest and scan_id and _alias_of(s, site.id, page_id, scan_id, digest):
+            # the same body as a page finished earlier in this scan ("/" and "/index.html"): checked there
+            record, outcome = {"findings": [], "ruleset": "alias", "content_hash": None}, "alias"
+        if record is not None and record["findings"]:
             tickets = record_page(s, site_id=site.id, page_id=page_id, scan_id=scan_id,
                                   default_unit_id=site.default_unit_id, **record)
             for ticket_id, created in tickets:
                 t = s.get(Ticket, ticket_id)
                 if created or t.state == "reopened":
                     alerts += queue_alerts(s, t, "opened" if created else f"reopened:{t.reopen_count}")
+        elif record is not None:  # no findings: earlier ones are gone
+            resolve_gone(s, page_id)
+            if record["content_hash"] is not None:
+                values = {**values, "checked_hash": record["content_hash"], "checked_ruleset": record["ruleset"],
+                          "checked_at": utcnow()}
         if document is not None:
             upsert(s, DocumentFile, {"page_id": page_id, **document}, ["page_id"])
         if blob_key is not None:
             s.execute(delete(Blob).where(Blob.sha256 == blob_key))
         if ask:
             claimed = claim_fresh(s, site.id, scan_id, ask, depth + 1, page_id, max_pages)
-        if values:
-            s.execute(PAGES.update().where(PAGES.c.id == page_id).values(**values))
-        finish_page(s, scan_id, page_id, outcome)
+        finish_page(s, scan_id, page_id, "unchanged" if outcome == "alias" else outcome, values)
     # committed: the claims, the findings and the page's count for the scan, together
     for pid in claimed:
         send("fetch", lane, scan_id, pid, page_id)
@@ -151,8 +171,7 @@ def _finish(db, *, site, scan_id: int | None, page_id: int, lane: str, outcome: 
 def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None, force: bool = False, *,
                lane: str = "crawl") -> str:
     db = context.db()
-    with db.session() as s:
-        page, site, cfg, options = _load(s, db.url, scan_id, page_id)
+    page, site, cfg, options = _load(db, scan_id, page_id)
     if page is None:
         return "missing"
     if scan_id and page.done_scan_id == scan_id:
@@ -204,7 +223,7 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
     # an attachment (or a very large page): analysed by its own message, the body waits in the database.
     # The validators are stored only when it has been analysed, so a lost hand-off is fetched in full again.
     key = hashlib.sha256(f"{page_id}:{digest}".encode()).hexdigest()
-    with db.session() as s:
+    with db.engine.begin() as s:
         insert_ignore(s, Blob, {"sha256": key, "data": res.content, "created_at": utcnow()}, ["sha256"])
         s.execute(PAGES.update().where(PAGES.c.id == page_id).values(**values))
         if kind == "attachment":
@@ -219,12 +238,11 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
 def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: int | None = None,
                  force: bool = False, validators: list | None = None, *, lane: str = "crawl") -> str:
     db = context.db()
-    with db.session() as s:
-        page, site, cfg, options = _load(s, db.url, scan_id, page_id)
-        blob = s.get(Blob, blob_key) if page is not None else None
-        if blob is None:  # already recorded by an earlier delivery
-            return "done"
-        data = blob.data
+    page, site, cfg, options = _load(db, scan_id, page_id)
+    with _reader(db).connect() as c:
+        data = c.execute(select(Blob.data).where(Blob.sha256 == blob_key)).scalar() if page is not None else None
+    if data is None:  # already recorded by an earlier delivery
+        return "done"
     if scan_id and page.done_scan_id == scan_id:
         _resend(db, page.site_id, scan_id, page_id, lane)
         return "duplicate"
@@ -265,10 +283,6 @@ def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kin
     chash = content_hash(doc.text)
     if not force and (page.checked_hash, page.checked_ruleset) == (chash, checker.ruleset):
         return _finish(db, **common, outcome="unchanged")
-    if scan_id and digest and _alias_of(db, site.id, page_id, scan_id, digest) is not None:
-        # the same body as a page finished earlier in this scan ("/" and "/index.html"): checked once, there
-        _finish(db, **common, outcome="unchanged", record={"findings": [], "ruleset": "alias", "content_hash": None})
-        return "alias"
     result = checker.check(doc)
     findings = [{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings]
     findings += dark_link_findings(cfg.id, url, doc.links, scope.contains)
@@ -280,9 +294,9 @@ def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kin
                 st = lc.check(target)
                 if not st.ok:
                     findings.append(broken_link_finding(cfg.id, url, st, link.text, link.selector))
-    _finish(db, **common, outcome="checked",
-            record={"findings": findings, "ruleset": result.ruleset, "content_hash": chash})
-    return "analysed"
+    outcome = _finish(db, **common, outcome="checked", digest=digest,
+                      record={"findings": findings, "ruleset": result.ruleset, "content_hash": chash})
+    return "alias" if outcome == "alias" else "analysed"
 
 
 def record_findings(scan_id: int | None, page_id: int, blob_key: str, chash: str, ruleset: str,

@@ -36,6 +36,18 @@ def unit_for(session: Session, site_id: int, url: str, default_unit_id: int | No
     return best.unit_id or default_unit_id, best.name
 
 
+def resolve_gone(session, page_id: int, keep: Sequence[int] = (), detectors: Iterable[str] | None = None,
+                 now=None) -> None:
+    """Mark the page's unresolved finding rows resolved, except ``keep`` (ids) — only those of
+    ``detectors`` when given.  ``session`` may be an ORM session or a Core connection."""
+    stale = update(FindingRow).where(FindingRow.page_id == page_id, FindingRow.resolved_at.is_(None))
+    if keep:
+        stale = stale.where(FindingRow.id.not_in(list(keep)))
+    if detectors is not None:
+        stale = stale.where(FindingRow.detector.in_(list(detectors)))
+    session.execute(stale.values(resolved_at=now or utcnow()))
+
+
 def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | None, findings: Sequence[dict],
                 ruleset: str, content_hash: str | None, detectors: Iterable[str] | None = None,
                 default_unit_id: int | None = None) -> list[tuple[int, bool]]:
@@ -77,25 +89,27 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
         if row.ticket_id != ticket.id:
             row.ticket_id = ticket.id
         out.append((ticket.id, created))
-    stale = update(FindingRow).where(FindingRow.page_id == page_id, FindingRow.resolved_at.is_(None))
-    if seen_ids:
-        stale = stale.where(FindingRow.id.not_in(seen_ids))
-    if detectors is not None:
-        stale = stale.where(FindingRow.detector.in_(list(detectors)))
-    session.execute(stale.values(resolved_at=now))
+    resolve_gone(session, page_id, seen_ids, detectors, now)
     if content_hash is not None:
         session.execute(update(Page).where(Page.id == page_id).values(
             checked_hash=content_hash, checked_ruleset=ruleset, checked_at=now))
     return out
 
 
-def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: str) -> bool:
-    """Count the page once for its scan (``checked``, ``unchanged`` or ``error``); False if already counted."""
-    if scan_id is None:
-        return False
+def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: str,
+                values: dict[str, Any] | None = None) -> bool:
+    """Count the page once for its scan (``checked``, ``unchanged`` or ``error``); False if already counted.
+
+    ``values`` (page columns) are written by the same statement (and also without a scan).
+    ``session`` may be an ORM session or a Core connection."""
     pages, scans = Page.__table__, Scan.__table__
+    if scan_id is None:
+        if values:
+            session.execute(update(pages).where(pages.c.id == page_id).values(**values))
+        return False
     done = session.execute(update(pages).where(pages.c.id == page_id).where(
-        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(done_scan_id=scan_id)).rowcount
+        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(
+            **(values or {}), done_scan_id=scan_id)).rowcount
     if not done:
         return False
     column = scans.c[{"checked": "pages_checked", "unchanged": "pages_unchanged", "error": "errors"}[outcome]]

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 
 def _insert(session: Session, model: type):
-    dialect = session.get_bind().dialect.name
+    """The dialect's INSERT for ``model``; ``session`` may also be a Core connection."""
+    dialect = (session.dialect if hasattr(session, "dialect") else session.get_bind().dialect).name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
