@@ -64,11 +64,12 @@ def exposure(value: str) -> tuple[int, int, list[int]]:
     """(visible leading chars, visible trailing chars, indices of all visible chars) of a masked value."""
     visible = [i for i, ch in enumerate(value) if ch not in MASK_CHARS or (ch in "xX" and i == len(value) - 1
                                                                             and i > 0 and value[i - 1] not in MASK_CHARS)]
+    shown = set(visible)
     lead = 0
-    while lead < len(value) and lead in visible:
+    while lead < len(value) and lead in shown:
         lead += 1
     trail = 0
-    while trail < len(value) - lead and (len(value) - 1 - trail) in visible:
+    while trail < len(value) - lead and (len(value) - 1 - trail) in shown:
         trail += 1
     return lead, trail, visible
 

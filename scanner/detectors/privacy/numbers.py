@@ -173,7 +173,7 @@ class ResidentIdRecognizer(NumberRecognizer):
         date_ok = v.birth_date_ok(c[6:14])
         check_ok = v.id_checksum_ok(c)
         if region and date_ok and check_ok:
-            if v.uscc_ok(c) and scan.context_before(p.start, "not_personal"):
+            if scan.context_before(p.start, "not_personal") and v.uscc_ok(c):
                 return None  # an organisation's unified social credit code that happens to validate
             permit = c[:2] in ("81", "82", "83")
             kind = "permit" if permit else "id"
