@@ -5,11 +5,16 @@ send the fetches of its unfinished claims again (a crash between commit and send
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scanner.store.models import Page, Scan
+from scanner.store.recording import count_pages
 from scanner.store.upsert import _insert
+
+BATCH = max(1, int(os.environ.get("CUOMIN_FETCH_BATCH", "20")))  # pages per fetch message
 
 
 def send(stage: str, lane: str, *args, **kwargs) -> None:
@@ -29,11 +34,22 @@ def known_claims(db, scan_id: int | None) -> set[str]:
     return _claimed.setdefault(key, set())
 
 
-def claim_fresh(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,
-                found_on: int | None, max_pages: int) -> list[int]:
-    """Claim for the scan those of ``urls`` no page claimed yet (under the page cap, not when the scan
-    is cancelled); returns their page ids.  The scan row is locked until the caller commits."""
-    stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth, "kind": "page",
+def claim_many(session: Session, site_id: int, scan_id: int, asks: list[tuple[int | None, int, list[str]]],
+               max_pages: int) -> dict[int | None, list[int]]:
+    """Claim for the scan the URLs no page claimed yet, under the page cap and not when the scan is
+    cancelled.  ``asks``: (page that found them, depth, URLs).  Returns the claimed page ids by the page
+    that found them; the caller adds their number to the scan's ``pages_seen`` in the same transaction.
+
+    The new URLs are inserted first (in one sorted statement), then the scan row is locked until the
+    caller commits — never the other way round, so two claiming transactions cannot deadlock."""
+    depth_of: dict[str, int] = {}
+    for _, depth, urls in asks:
+        for u in urls:
+            depth_of.setdefault(u, depth)
+    if not depth_of:
+        return {}
+    urls = sorted(depth_of)
+    stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth_of[u], "kind": "page",
                                             "links": []} for u in urls])
     session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
     status, seen = session.execute(select(Scan.status, Scan.pages_seen).where(Scan.id == scan_id)
@@ -41,16 +57,32 @@ def claim_fresh(session: Session, site_id: int, scan_id: int, urls: list[str], d
     # A cancelled scan claims nothing new; pages already claimed finish (at-least-once delivery).
     room = 0 if status == "cancelled" else max(0, max_pages - seen)
     if not room:
-        return []
-    fresh = list(session.execute(select(Page.id).where(
+        return {}
+    free = dict(session.execute(select(Page.url, Page.id).where(
         Page.site_id == site_id, Page.url.in_(urls),
-        (Page.last_scan_id.is_(None)) | (Page.last_scan_id != scan_id)).order_by(Page.id).limit(room)).scalars())
-    if fresh:
-        session.execute(update(Page.__table__).where(Page.__table__.c.id.in_(fresh)).values(
+        (Page.last_scan_id.is_(None)) | (Page.last_scan_id != scan_id))).all())
+    groups: dict[tuple[int | None, int], list[int]] = {}
+    for found_on, depth, us in asks:
+        for u in us:
+            pid = free.pop(u, None)
+            if pid is not None and room > 0:
+                groups.setdefault((found_on, depth), []).append(pid)
+                room -= 1
+    pages = Page.__table__
+    out: dict[int | None, list[int]] = {}
+    for (found_on, depth), ids in groups.items():
+        session.execute(update(pages).where(pages.c.id.in_(ids)).values(
             last_scan_id=scan_id, found_on_id=found_on, depth=depth))
-        session.execute(update(Scan.__table__).where(Scan.__table__.c.id == scan_id).values(
-            pages_seen=Scan.__table__.c.pages_seen + len(fresh)))
-    return fresh
+        out.setdefault(found_on, []).extend(ids)
+    return out
+
+
+def claim_fresh(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,
+                found_on: int | None, max_pages: int) -> list[int]:
+    """Claim ``urls`` found on one page (see :func:`claim_many`) and count them; returns their ids."""
+    ids = claim_many(session, site_id, scan_id, [(found_on, depth, urls)], max_pages).get(found_on, [])
+    count_pages(session, scan_id, seen=len(ids))
+    return ids
 
 
 def pending_claims(session: Session, site_id: int, scan_id: int, found_on: int) -> list[int]:
@@ -79,7 +111,7 @@ def claim_and_send(db, site_id: int, scan_id: int, urls: list[str], depth: int, 
     known = known_claims(db, scan_id)
     with db.session() as s:
         ids = claim(s, site_id, scan_id, urls, depth, found_on, max_pages, known)
-    for pid in ids:
-        send("fetch", lane, scan_id, pid, found_on)
+    for i in range(0, len(ids), BATCH):
+        send("fetch", lane, scan_id, ids[i:i + BATCH], found_on)
     known.update(urls)  # committed and sent: this process need not ask the database again
     return len(ids)

@@ -35,11 +35,11 @@ from scanner.fetch.crawler import (
 )
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
-from scanner.store.recording import finish_page, record_page, resolve_gone
+from scanner.store.recording import count_pages, finish_page, mark_done, record_page, resolve_gone
 from scanner.store.sites import site_config
 from scanner.store.upsert import insert_ignore, upsert
 from workers import context
-from workers.crawling import claim_fresh, known_claims, pending_claims, send
+from workers.crawling import BATCH, claim_many, known_claims, pending_claims, send
 
 log = logging.getLogger("cuomin.workers")
 
@@ -74,6 +74,12 @@ def _reader(db):
     if hit is None or hit[0] is not db.engine:
         hit = _readers[db.url] = (db.engine, db.engine.execution_options(isolation_level="AUTOCOMMIT"))
     return hit[1]
+
+
+def _load_many(db, page_ids: list[int]) -> dict[int, Any]:
+    """The page rows (the columns a stage reads) of ``page_ids`` that exist, by id: one SELECT."""
+    with _reader(db).connect() as c:
+        return {r.id: r for r in c.execute(select(Page.id, *_PAGE_COLS).where(Page.id.in_(page_ids)))}
 
 
 def _load(db, scan_id: int | None, page_id: int):
@@ -112,103 +118,157 @@ def _alias_of(conn, site_id: int, page_id: int, scan_id: int, digest: str) -> in
                                               Page.status.in_((200, 304))).limit(1)).scalar()
 
 
-def _resend(db, site_id: int, scan_id: int, page_id: int, lane: str) -> None:
-    """A redelivered message of a finished page: send the fetches of its unfinished claims again."""
-    with db.session() as s:
-        ids = pending_claims(s, site_id, scan_id, page_id)
-    for pid in ids:
-        send("fetch", lane, scan_id, pid, page_id)
+def _resend(db, site_id: int, scan_id: int, page_ids: list[int], lane: str) -> None:
+    """Redelivered pages already finished in this scan: send the fetches of their unfinished claims again."""
+    with _reader(db).connect() as c:
+        for pid in page_ids:
+            ids = pending_claims(c, site_id, scan_id, pid)
+            if ids:
+                send("fetch", lane, scan_id, ids, pid)
 
 
-def _finish(db, *, site, scan_id: int | None, page_id: int, lane: str, outcome: str, values: dict[str, Any],
-            links: list[str] = (), depth: int = 0, max_pages: int = 100_000, record: dict | None = None,
-            blob_key: str | None = None, document: dict | None = None, digest: str | None = None) -> str:
-    """Write everything one page's processing learnt in one transaction, then send what it queued.
+class Batch:
+    """What the pages of one message learnt, written in **one transaction** (page state, findings,
+    tickets, the URLs they claim for the scan, the scan's counters), then the messages they queue.
 
-    ``values``: page columns; ``record``: the check's findings, ruleset and content hash (a page
-    whose body ``digest`` equals a page finished earlier in the scan records none: it was checked
-    there); ``links``: URLs found on this page to claim for the scan (at ``depth + 1``)."""
-    from scanner.store.models import Ticket
-    from scanner.tickets.notify import queue_alerts
+    A redelivered message finds its finished pages by ``done_scan_id``; claims are recorded with the
+    page that found them in the same transaction, so nothing is lost between commit and sends."""
 
-    known = known_claims(db, scan_id)
-    ask = [u for u in dict.fromkeys(links) if u not in known] if scan_id else []
-    claimed: list[int] = []
-    alerts: list[int] = []
-    # findings need the ORM (tickets, ledger, alerts); everything else is a few Core statements
-    with db.session() if record and record["findings"] else db.engine.begin() as s:
-        if record is not None and digest and scan_id and _alias_of(s, site.id, page_id, scan_id, digest):
-            # the same body as a page finished earlier in this scan ("/" and "/index.html"): checked there
-            record, outcome = {"findings": [], "ruleset": "alias", "content_hash": None}, "alias"
-        if record is not None and record["findings"]:
-            tickets = record_page(s, site_id=site.id, page_id=page_id, scan_id=scan_id,
-                                  default_unit_id=site.default_unit_id, **record)
-            for ticket_id, created in tickets:
-                t = s.get(Ticket, ticket_id)
-                if created or t.state == "reopened":
-                    alerts += queue_alerts(s, t, "opened" if created else f"reopened:{t.reopen_count}")
-        elif record is not None:  # no findings: earlier ones are gone
-            resolve_gone(s, page_id)
-            if record["content_hash"] is not None:
-                values = {**values, "checked_hash": record["content_hash"], "checked_ruleset": record["ruleset"],
-                          "checked_at": utcnow()}
-        if document is not None:
-            upsert(s, DocumentFile, {"page_id": page_id, **document}, ["page_id"])
-        if blob_key is not None:
-            s.execute(delete(Blob).where(Blob.sha256 == blob_key))
-        if ask:
-            claimed = claim_fresh(s, site.id, scan_id, ask, depth + 1, page_id, max_pages)
-        finish_page(s, scan_id, page_id, "unchanged" if outcome == "alias" else outcome, values)
-    # committed: the claims, the findings and the page's count for the scan, together
-    for pid in claimed:
-        send("fetch", lane, scan_id, pid, page_id)
-    known.update(ask)  # claimed (by this page or another) and sent: this process need not ask again
-    for nid in alerts:
-        send("notify", "ops", nid)
-    return outcome
+    def __init__(self, db, site, scan_id: int | None, lane: str, max_pages: int = 100_000):
+        self.db, self.site, self.scan_id, self.lane, self.max_pages = db, site, scan_id, lane, max_pages
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, page_id: int, outcome: str, values: dict[str, Any], *, links: list[str] = (), depth: int = 0,
+            record: dict | None = None, blob_key: str | None = None, document: dict | None = None,
+            digest: str | None = None) -> str:
+        """``values``: page columns; ``record``: the check's findings, ruleset and content hash (a page
+        whose body ``digest`` equals a page finished earlier in the scan records none: it was checked
+        there); ``links``: URLs found on the page to claim for the scan (at ``depth + 1``)."""
+        self.items.append({"page_id": page_id, "outcome": outcome, "values": values, "links": links,
+                           "depth": depth, "record": record, "blob_key": blob_key, "document": document,
+                           "digest": digest})
+        return outcome
+
+    def commit(self) -> list[str]:
+        from scanner.store.models import Ticket
+        from scanner.tickets.notify import queue_alerts
+
+        if not self.items:
+            return []
+        db, site, scan_id = self.db, self.site, self.scan_id
+        known = known_claims(db, scan_id)
+        asks: list[tuple[int, int, list[str]]] = []  # (found on, depth, URLs) to claim
+        claimed: dict[int, list[int]] = {}
+        alerts: list[int] = []
+        counts = {"checked": 0, "unchanged": 0, "error": 0}
+        outcomes = []
+        orm = any(it["record"] and it["record"]["findings"] for it in self.items)
+        # findings need the ORM (tickets, ledger, alerts); everything else is Core statements
+        with db.session() if orm else db.engine.begin() as s:
+            for it in self.items:
+                page_id, record, values, outcome = it["page_id"], it["record"], it["values"], it["outcome"]
+                if record is not None and it["digest"] and scan_id and _alias_of(s, site.id, page_id, scan_id,
+                                                                                   it["digest"]):
+                    # the same body as a page finished earlier in this scan ("/" and "/index.html")
+                    record, outcome = {"findings": [], "ruleset": "alias", "content_hash": None}, "alias"
+                if record is not None and record["findings"]:
+                    tickets = record_page(s, site_id=site.id, page_id=page_id, scan_id=scan_id,
+                                          default_unit_id=site.default_unit_id, **record)
+                    for ticket_id, created in tickets:
+                        t = s.get(Ticket, ticket_id)
+                        if created or t.state == "reopened":
+                            alerts += queue_alerts(s, t, "opened" if created else f"reopened:{t.reopen_count}")
+                elif record is not None:  # no findings: earlier ones are gone
+                    resolve_gone(s, page_id)
+                    if record["content_hash"] is not None:
+                        values = {**values, "checked_hash": record["content_hash"],
+                                  "checked_ruleset": record["ruleset"], "checked_at": utcnow()}
+                if it["document"] is not None:
+                    upsert(s, DocumentFile, {"page_id": page_id, **it["document"]}, ["page_id"])
+                if it["blob_key"] is not None:
+                    s.execute(delete(Blob).where(Blob.sha256 == it["blob_key"]))
+                outcomes.append(outcome)
+                if mark_done(s, scan_id, page_id, values):
+                    counts["unchanged" if outcome == "alias" else outcome] += 1
+                    ask = [u for u in dict.fromkeys(it["links"]) if u not in known] if scan_id else []
+                    if ask:
+                        asks.append((page_id, it["depth"] + 1, ask))
+            # last, so the scan row is locked for as short a time as possible
+            if scan_id and asks:
+                claimed = claim_many(s, site.id, scan_id, asks, self.max_pages)
+            if scan_id:
+                count_pages(s, scan_id, sum(len(v) for v in claimed.values()), **counts)
+        # committed: the claims, the findings and the pages' counts for the scan, together
+        for found_on, ids in claimed.items():
+            for i in range(0, len(ids), BATCH):
+                send("fetch", self.lane, scan_id, ids[i:i + BATCH], found_on)
+        for _, _, ask in asks:
+            known.update(ask)  # claimed (by these pages or others) and sent: this process need not ask again
+        for nid in alerts:
+            send("notify", "ops", nid)
+        self.items = []
+        return outcomes
 
 
-def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None, force: bool = False, *,
-               lane: str = "crawl") -> str:
+def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int | None = None, force: bool = False,
+               *, lane: str = "crawl") -> str | list[str]:
+    """Fetch one page (an id) or a batch of pages (a list of ids, claimed by the page ``referrer_id``)."""
     db = context.db()
-    page, site, cfg, options = _load(db, scan_id, page_id)
-    if page is None:
-        return "missing"
-    if scan_id and page.done_scan_id == scan_id:
-        _resend(db, page.site_id, scan_id, page_id, lane)
-        return "duplicate"
+    ids = [page_id] if isinstance(page_id, int) else list(page_id)
+    pages = _load_many(db, ids)
+    if not pages:
+        return "missing" if isinstance(page_id, int) else []
+    site, cfg, options = _site(db, next(iter(pages.values())).site_id, scan_id)
+    batch = Batch(db, site, scan_id, lane, int(options.get("max_pages", 100_000)))
+    done = [pid for pid, p in pages.items() if scan_id and p.done_scan_id == scan_id]
+    if done:
+        _resend(db, site.id, scan_id, done, lane)
+    for pid in ids:
+        if pid not in pages or pid in done:
+            continue
+        if len(ids) == 1:
+            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, referrer_id, force, lane)
+            continue
+        try:
+            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, referrer_id, force, lane)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not hold back the batch
+            # retried on its own (its own retries, its own dead letter); the others go on
+            log.warning("page %s of a batch failed (%s): queued on its own", pid, type(exc).__name__)
+            send("fetch", lane, scan_id, pid, referrer_id, force)
+    out = batch.commit()
+    return (out[0] if out else "duplicate") if isinstance(page_id, int) else out
+
+
+def _fetch_one(db, batch: Batch, page, page_id: int, site, cfg, options, scan_id, referrer_id, force: bool,
+               lane: str) -> None:
     url, etag, modified = page.url, page.etag, page.last_modified
     force = force or bool(options.get("force"))
     checker = context.checker(cfg)
     if force or page.checked_ruleset not in (None, checker.ruleset):  # the rules changed: read it again
         etag = modified = None
     robots = context.robots(cfg)
-    common = {"site": site, "scan_id": scan_id, "page_id": page_id, "lane": lane}
     if not options.get("ignore_robots") and not robots.allowed(url):
-        _finish(db, **common, outcome="error", values={"error": "disallowed by robots.txt"})
-        return "robots"
+        batch.add(page_id, "error", {"error": "disallowed by robots.txt"})
+        return
     context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
     try:
         got = conditional_fetch(context.client(cfg), url, etag, modified)
     except (FetchError, CuominError) as exc:
         code = getattr(exc, "code", "network")
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, None, code))
-        _finish(db, **common, outcome="error",
-                values={"error": f"{code}: {exc.message}"[:500], "fetched_at": utcnow()})
-        return code
-    max_depth, max_pages = int(options.get("max_depth", 20)), int(options.get("max_pages", 100_000))
+        batch.add(page_id, "error", {"error": f"{code}: {exc.message}"[:500], "fetched_at": utcnow()})
+        return
+    max_depth = int(options.get("max_depth", 20))
     if got.not_modified:
         links = [e[0] if isinstance(e, list) else e for e in page.links or []] if page.depth < max_depth else []
-        _finish(db, **common, outcome="unchanged", values={"fetched_at": utcnow(), "status": 304}, links=links,
-                depth=page.depth, max_pages=max_pages)
-        return "not_modified"
+        batch.add(page_id, "unchanged", {"fetched_at": utcnow(), "status": 304}, links=links, depth=page.depth)
+        return
     res = got.result
     if res.status >= 400:
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, res.status, "http_status",
                                                           tuple(res.redirects)))
-        _finish(db, **common, outcome="error",
-                values={"status": res.status, "error": f"HTTP {res.status}", "fetched_at": utcnow()})
-        return "http_error"
+        batch.add(page_id, "error", {"status": res.status, "error": f"HTTP {res.status}", "fetched_at": utcnow()})
+        return
     kind = classify(res.final_url, res.headers)
     digest = hashlib.sha256(res.content).hexdigest()
     media_type = (res.content_type or "").split(";")[0] or None
@@ -216,10 +276,10 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
               "media_type": media_type}
     validators = {"etag": res.headers.get("etag"), "last_modified": res.headers.get("last-modified")}
     if kind == "page" and len(res.content) <= INLINE_MAX:
-        _analyse(db, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id,
+        _analyse(db, batch, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id,
                  data=res.content, kind=kind, media_type=media_type, digest=digest, referrer_id=referrer_id,
-                 force=force, lane=lane, values={**values, **validators})
-        return "fetched"
+                 force=force, values={**values, **validators})
+        return
     # an attachment (or a very large page): analysed by its own message, the body waits in the database.
     # The validators are stored only when it has been analysed, so a lost hand-off is fetched in full again.
     key = hashlib.sha256(f"{page_id}:{digest}".encode()).hexdigest()
@@ -232,7 +292,6 @@ def fetch_page(scan_id: int | None, page_id: int, referrer_id: int | None = None
                                      "size": len(res.content), "sha256": digest}, ["page_id"])
     send("analyse", lane, scan_id, page_id, key, referrer_id, force, validators=[validators["etag"],
                                                                                  validators["last_modified"]])
-    return "fetched"
 
 
 def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: int | None = None,
@@ -244,29 +303,31 @@ def analyse_page(scan_id: int | None, page_id: int, blob_key: str, referrer_id: 
     if data is None:  # already recorded by an earlier delivery
         return "done"
     if scan_id and page.done_scan_id == scan_id:
-        _resend(db, page.site_id, scan_id, page_id, lane)
+        _resend(db, page.site_id, scan_id, [page_id], lane)
         return "duplicate"
     values = dict(zip(("etag", "last_modified"), validators or (None, None), strict=False))
-    return _analyse(db, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id, data=data,
-                    kind=page.kind, media_type=page.media_type, digest=None, referrer_id=referrer_id,
-                    force=force or bool(options.get("force")), lane=lane, values=values, blob_key=blob_key)
+    batch = Batch(db, site, scan_id, lane, int(options.get("max_pages", 100_000)))
+    _analyse(db, batch, page=page, site=site, cfg=cfg, options=options, scan_id=scan_id, page_id=page_id, data=data,
+             kind=page.kind, media_type=page.media_type, digest=None, referrer_id=referrer_id,
+             force=force or bool(options.get("force")), values=values, blob_key=blob_key)
+    out = batch.commit()
+    return {"checked": "analysed"}.get(out[0], out[0]) if out else "done"
 
 
-def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kind: str, media_type: str | None,
-             digest: str | None, referrer_id, force: bool, lane: str, values: dict[str, Any],
-             blob_key: str | None = None) -> str:
-    """Extract, detect and record one fetched document (then finish it for the scan)."""
+def _analyse(db, batch: Batch, *, page, site, cfg, options, scan_id, page_id, data: bytes, kind: str,
+             media_type: str | None, digest: str | None, referrer_id, force: bool, values: dict[str, Any],
+             blob_key: str | None = None) -> None:
+    """Extract, detect and add the result to ``batch`` (recorded and finished when it commits)."""
     from scanner.extract import extract
 
     url = page.url
-    common = {"site": site, "scan_id": scan_id, "page_id": page_id, "lane": lane, "blob_key": blob_key}
     scope = scope_for(site, options)
     try:
         doc = extract(data, url, content_type=media_type)
     except CuominError as exc:
-        _finish(db, **common, outcome="error", values={**values, "error": f"{exc.code}: {exc.message}"[:500]},
-                document={"extraction_error": exc.code} if kind == "attachment" else None)
-        return "extraction_error"
+        batch.add(page_id, "error", {**values, "error": f"{exc.code}: {exc.message}"[:500]}, blob_key=blob_key,
+                  document={"extraction_error": exc.code} if kind == "attachment" else None)
+        return
     links = discover(doc, url, scope) if kind == "page" else []
     meta: dict[str, list] = {}
     for link in doc.links if kind == "page" else []:
@@ -275,14 +336,15 @@ def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kin
             meta[target] = [target, (link.text or "")[:200], link.selector]
     values = {**values, "links": [meta.get(u, [u, "", None]) for u in links],
               "title": (doc.title or "")[:1000] or None}
-    follow = links if scan_id and page.depth < scope.max_depth else []
-    common.update(values=values, links=follow, depth=page.depth, max_pages=scope.max_pages)
+    common = {"links": links if scan_id and page.depth < scope.max_depth else [], "depth": page.depth,
+              "blob_key": blob_key}
     if kind == "page" and looks_soft_404(200, doc.title, doc.text):
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, 200, "soft_404"))
     checker = context.checker(cfg)
     chash = content_hash(doc.text)
     if not force and (page.checked_hash, page.checked_ruleset) == (chash, checker.ruleset):
-        return _finish(db, **common, outcome="unchanged")
+        batch.add(page_id, "unchanged", values, **common)
+        return
     result = checker.check(doc)
     findings = [{**f.to_dict(), "excerpt_start": f.excerpt_start} for f in result.findings]
     findings += dark_link_findings(cfg.id, url, doc.links, scope.contains)
@@ -294,9 +356,8 @@ def _analyse(db, *, page, site, cfg, options, scan_id, page_id, data: bytes, kin
                 st = lc.check(target)
                 if not st.ok:
                     findings.append(broken_link_finding(cfg.id, url, st, link.text, link.selector))
-    outcome = _finish(db, **common, outcome="checked", digest=digest,
-                      record={"findings": findings, "ruleset": result.ruleset, "content_hash": chash})
-    return "alias" if outcome == "alias" else "analysed"
+    batch.add(page_id, "checked", values, digest=digest, **common,
+              record={"findings": findings, "ruleset": result.ruleset, "content_hash": chash})
 
 
 def record_findings(scan_id: int | None, page_id: int, blob_key: str, chash: str, ruleset: str,

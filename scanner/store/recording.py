@@ -115,3 +115,26 @@ def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: st
     column = scans.c[{"checked": "pages_checked", "unchanged": "pages_unchanged", "error": "errors"}[outcome]]
     session.execute(update(scans).where(scans.c.id == scan_id).values({column.name: column + 1}))
     return True
+
+
+def mark_done(session, scan_id: int | None, page_id: int, values: dict[str, Any] | None = None) -> bool:
+    """Mark the page finished for its scan, writing ``values`` (page columns) in the same statement;
+    False if it was already finished in this scan (then nothing is written).  The caller counts it
+    with :func:`count_pages` in the same transaction."""
+    pages = Page.__table__
+    if scan_id is None:
+        if values:
+            session.execute(update(pages).where(pages.c.id == page_id).values(**values))
+        return False
+    return bool(session.execute(update(pages).where(pages.c.id == page_id).where(
+        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(
+            **(values or {}), done_scan_id=scan_id)).rowcount)
+
+
+def count_pages(session, scan_id: int, seen: int = 0, checked: int = 0, unchanged: int = 0, error: int = 0) -> None:
+    """Add to a scan's counters in one statement (the claims and finishes of one transaction)."""
+    scans = Scan.__table__
+    add = {"pages_seen": seen, "pages_checked": checked, "pages_unchanged": unchanged, "errors": error}
+    add = {k: scans.c[k] + v for k, v in add.items() if v}
+    if add:
+        session.execute(update(scans).where(scans.c.id == scan_id).values(add))
