@@ -36,9 +36,9 @@ def test_lowercase_x_and_fullwidth_digits():
 
 
 def test_same_leak_same_match_key_across_forms():
-    a = [f for f in found(f"手机{MOB}") if f.rule == "privacy.phone"][0]
-    b = [f for f in found(f"手机号码：+86 {MOB[:3]} {MOB[3:7]} {MOB[7:]}") if f.rule == "privacy.phone"][0]
-    c = [f for f in found(f"联系方式：{MOB[:3]}-{MOB[3:7]}-{MOB[7:]}") if f.rule == "privacy.phone"][0]
+    a = next(f for f in found(f"手机{MOB}") if f.rule == "privacy.phone")
+    b = next(f for f in found(f"手机号码：+86 {MOB[:3]} {MOB[3:7]} {MOB[7:]}") if f.rule == "privacy.phone")
+    c = next(f for f in found(f"联系方式：{MOB[:3]}-{MOB[3:7]}-{MOB[7:]}") if f.rule == "privacy.phone")
     assert a.match_key == b.match_key == c.match_key
 
 
@@ -126,5 +126,5 @@ def test_spans_map_back_to_source_offsets():
     text = f"身份证号\u200b：{fullwidth(ID)}  手机 {MOB}"
     for f in found(text):
         assert f.start < f.end <= len(text)
-    idf = [f for f in found(text) if f.rule == "privacy.id"][0]
+    idf = next(f for f in found(text) if f.rule == "privacy.id")
     assert text[idf.start:idf.end] == fullwidth(ID)

@@ -92,3 +92,40 @@ def test_mask_text_safety_net_for_free_text():
     line = f"failed to notify applicant {IDS[0]} at {PHONES[0]}"
     masked = mask_text(line)
     assert leaks(masked) == [] and IDS[0][:4] in masked
+
+
+def test_a_long_xlsx_list_gives_one_ticket_per_leaking_column_and_stores_no_raw_value(tmp_path):
+    from privacy_synth import table_rows
+
+    from scanner.extract import extract
+    from scanner.store.models import Page, Ticket
+    from scanner.store.recording import record_page
+
+    rows = table_rows(random.Random(7), 120)
+    data = to_xlsx("2026年度大病救助对象公示名单", rows)
+    raw = [v for r in rows if "*" not in r[2] for v in (r[1], r[2], r[3], r[4], r[2][6:], r[5])]
+    db = sqlite_db(tmp_path / "list.db")
+    keys = seed(db)
+    checker = Checker(detectors=["privacy"])
+    url = "http://www.qinghe.gov.cn/gsgg/files/list.xlsx"
+    for _scan in range(2):  # the same list scanned twice: the same tickets
+        result = checker.check(extract(data, url, filename="list.xlsx"))
+        with db.session() as s:
+            page = s.query(Page).filter_by(site_id=keys.site_id, url=url).one_or_none()
+            if page is None:
+                page = Page(site_id=keys.site_id, url=url)
+                s.add(page)
+                s.flush()
+            record_page(s, site_id=keys.site_id, page_id=page.id, scan_id=None,
+                        findings=[f.to_dict() for f in result.findings], ruleset=result.ruleset, content_hash="x")
+    with db.session() as s:
+        tickets = s.query(Ticket).filter_by(site_id=keys.site_id).all()
+        assert sorted(t.rule for t in tickets) == sorted(["privacy.name", "privacy.id", "privacy.phone", "privacy.bank",
+                                                          "privacy.address", "privacy.health"])
+        ids = next(t for t in tickets if t.rule == "privacy.id")
+        assert ids.explanation["details"]["count"] == 96 and "共 96 处" in ids.suggestion
+        assert ids.location == {"sheet": "公示名单", "cell": "C3"}
+        dump = "\n".join(str(tuple(row)) for t in ("findings", "tickets") for row in s.execute(sql(f'SELECT * FROM "{t}"')))
+    db.dispose()
+    assert [v for v in raw if v in dump] == []
+    assert [v for v in raw if v in (tmp_path / "list.db").read_bytes().decode("utf-8", "replace")] == []

@@ -15,7 +15,7 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     single: set[str] = set()
     compound: set[str] = set()
     for line in SURNAMES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("surname\t"):
+        if not line or line.startswith(("#", "surname\t")):
             continue
         name, _, kind = line.partition("\t")
         (compound if kind.strip() == "compound" or len(name) > 1 else single).add(name.strip())

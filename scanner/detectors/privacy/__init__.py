@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from scanner.detectors.base import Detector
 from scanner.detectors.privacy import data
@@ -93,7 +94,7 @@ def default_registry() -> RecognizerRegistry:
 class PrivacyDetector(Detector):
     name = "privacy"
     version = "1"
-    default_config = {
+    default_config: ClassVar[dict[str, Any]] = {
         "mask_profile": "default",  # default | strict | {"name": ..., "id": [6, 4], "phone": [3, 4], ...}
         "report_masked": False,  # masked-enough values as info findings
         "recognizers": {},  # recogniser name → False to switch one off
@@ -267,7 +268,8 @@ class PrivacyDetector(Detector):
         table_name = leak.table.name or f"表格 {leak.table.index}"
         return ColumnFinding(
             detector=self.name, rule=first.rule, category=base.category, severity=max(h.severity for h in hits),
-            start=first.start, end=first.end, keyword=base.keyword, suggestion=base.suggestion,
+            start=first.start, end=first.end, keyword=base.keyword,
+            suggestion=f"整列处理（“{leak.head}”列共 {n} 处，{where}）：{base.suggestion or RULES.get(kind, '')}",
             explanation=Explanation(
                 rule=f"{base.explanation.rule}：“{leak.head}”列共 {n} 处，{where}",
                 validator=top + (f"（{top_n}/{n} 处；其余见 details.validators）" if top_n < n else "（每处单独校验）"),
@@ -347,7 +349,7 @@ _KIND_RANK = {"id": 9, "permit": 9, "old_id": 8, "bank": 7, "phone": 6, "landlin
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits, strongest first: severity, score, length, kind rank (O(n log n))."""
     by_start = sorted((h for h in hits if h.end > h.start), key=lambda h: h.start)
-    if all(a.end <= b.start for a, b in zip(by_start, by_start[1:])):
+    if all(a.end <= b.start for a, b in itertools.pairwise(by_start)):
         return by_start  # nothing overlaps (a table of one value per cell): every hit is kept
     order = sorted(hits, key=lambda h: (-int(h.severity), -h.score, -(h.end - h.start), -_KIND_RANK.get(h.kind, 0),
                                         h.start))

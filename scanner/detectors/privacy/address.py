@@ -58,9 +58,8 @@ class AddressRecognizer(Recognizer):
         contextual = bool(ctx) and any(u in ("号", "室", "组", "户", "栋", "幢", "单元") for u in units)
         if not (village or compound or building or contextual):
             return None
-        if any(w in place for w in _OFFICE) or scan.context_before(b, "office", 8):
-            if not ctx:
-                return None
+        if (any(w in place for w in _OFFICE) or scan.context_before(b, "office", 8)) and not ctx:
+            return None
         if len(place) < 2 and not (building or contextual):
             return None
         why = [w for w, ok in (("村/屯 + 组/号", village), ("小区/花园 + 楼栋门牌", compound), ("栋/单元/室 门牌", building),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from scanner.detectors.privacy import validators as v
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, Scan
@@ -222,7 +223,7 @@ class MobileRecognizer(NumberRecognizer):
     name = "mobile"
     kind = "phone"
     context = "phone"
-    _GROUPS = {(11,), (3, 4, 4), (3, 8), (7, 4), (3, 3, 5)}
+    _GROUPS: ClassVar[set[tuple[int, ...]]] = {(11,), (3, 4, 4), (3, 8), (7, 4), (3, 3, 5)}
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
         c = p.chars

@@ -46,7 +46,7 @@ def regions() -> dict[str, tuple[str, frozenset[int]]]:
     """Province code → (name, accepted prefecture digits)."""
     table: dict[str, tuple[str, frozenset[int]]] = {}
     for line in REGIONS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("province\t"):
+        if not line or line.startswith(("#", "province\t")):
             continue
         code, name, pref = (line.split("\t") + ["", ""])[:3]
         table[code] = (name, frozenset(_ranges(pref)))
