@@ -20,7 +20,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
@@ -35,7 +35,14 @@ from scanner.fetch.crawler import (
 )
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
-from scanner.store.recording import count_pages, finish_page, mark_done, record_page, resolve_gone
+from scanner.store.recording import (
+    count_pages,
+    finish_page,
+    mark_done_many,
+    record_page,
+    resolve_gone,
+    write_pages,
+)
 from scanner.store.sites import site_config
 from scanner.store.upsert import insert_ignore, upsert
 from workers import context
@@ -111,11 +118,18 @@ def _link_problem(db, site_key: str, referrer_id: int | None, status: LinkStatus
                     content_hash=None, detectors=[], default_unit_id=site.default_unit_id)
 
 
-def _alias_of(conn, site_id: int, page_id: int, scan_id: int, digest: str) -> int | None:
-    """A page finished earlier in this scan, with a lower id and the very same body, if any."""
-    return conn.execute(select(Page.id).where(Page.site_id == site_id, Page.content_hash == digest,
-                                              Page.id < page_id, Page.done_scan_id == scan_id,
-                                              Page.status.in_((200, 304))).limit(1)).scalar()
+def _originals(conn, site_id: int, scan_id: int | None, items: list[dict]) -> dict[str, int]:
+    """Body digest → lowest id of a page with that body finished in this scan (earlier, or in this batch)."""
+    digests = {it["digest"]: it["page_id"] for it in sorted(items, key=lambda it: -it["page_id"])
+               if it["record"] is not None and it["digest"]}
+    if not scan_id or not digests:
+        return {}
+    earlier = conn.execute(select(Page.content_hash, func.min(Page.id)).where(
+        Page.site_id == site_id, Page.content_hash.in_(list(digests)), Page.done_scan_id == scan_id,
+        Page.status.in_((200, 304))).group_by(Page.content_hash)).all()
+    for digest, pid in earlier:
+        digests[digest] = min(pid, digests[digest])
+    return digests
 
 
 def _resend(db, site_id: int, scan_id: int, page_ids: list[int], lane: str) -> None:
@@ -162,14 +176,20 @@ class Batch:
         alerts: list[int] = []
         counts = {"checked": 0, "unchanged": 0, "error": 0}
         outcomes = []
-        orm = any(it["record"] and it["record"]["findings"] for it in self.items)
-        # findings need the ORM (tickets, ledger, alerts); everything else is Core statements
+        items = self.items
+        orm = any(it["record"] and it["record"]["findings"] for it in items)
+        # findings need the ORM (tickets, ledger, alerts); everything else is a few Core statements per batch
         with db.session() if orm else db.engine.begin() as s:
-            for it in self.items:
+            if scan_id:  # which pages this transaction finishes (the others were finished by a redelivery)
+                mine = mark_done_many(s, scan_id, [it["page_id"] for it in items])
+                items = [it for it in items if it["page_id"] in mine]
+            originals = _originals(s, site.id, scan_id, items)
+            gone: list[int] = []
+            writes: list[tuple[int, dict[str, Any]]] = []
+            for it in items:
                 page_id, record, values, outcome = it["page_id"], it["record"], it["values"], it["outcome"]
-                if record is not None and it["digest"] and scan_id and _alias_of(s, site.id, page_id, scan_id,
-                                                                                   it["digest"]):
-                    # the same body as a page finished earlier in this scan ("/" and "/index.html")
+                if record is not None and originals.get(it["digest"], page_id) < page_id:
+                    # the same body as a page finished earlier in this scan ("/" and "/index.html"): checked there
                     record, outcome = {"findings": [], "ruleset": "alias", "content_hash": None}, "alias"
                 if record is not None and record["findings"]:
                     tickets = record_page(s, site_id=site.id, page_id=page_id, scan_id=scan_id,
@@ -179,7 +199,7 @@ class Batch:
                         if created or t.state == "reopened":
                             alerts += queue_alerts(s, t, "opened" if created else f"reopened:{t.reopen_count}")
                 elif record is not None:  # no findings: earlier ones are gone
-                    resolve_gone(s, page_id)
+                    gone.append(page_id)
                     if record["content_hash"] is not None:
                         values = {**values, "checked_hash": record["content_hash"],
                                   "checked_ruleset": record["ruleset"], "checked_at": utcnow()}
@@ -188,11 +208,14 @@ class Batch:
                 if it["blob_key"] is not None:
                     s.execute(delete(Blob).where(Blob.sha256 == it["blob_key"]))
                 outcomes.append(outcome)
-                if mark_done(s, scan_id, page_id, values):
-                    counts["unchanged" if outcome == "alias" else outcome] += 1
-                    ask = [u for u in dict.fromkeys(it["links"]) if u not in known] if scan_id else []
-                    if ask:
-                        asks.append((page_id, it["depth"] + 1, ask))
+                writes.append((page_id, values))
+                counts["unchanged" if outcome == "alias" else outcome] += 1
+                ask = [u for u in dict.fromkeys(it["links"]) if u not in known] if scan_id else []
+                if ask:
+                    asks.append((page_id, it["depth"] + 1, ask))
+            if gone:
+                resolve_gone(s, gone)
+            write_pages(s, writes)
             # last, so the scan row is locked for as short a time as possible
             if scan_id and asks:
                 claimed = claim_many(s, site.id, scan_id, asks, self.max_pages)

@@ -36,11 +36,12 @@ def unit_for(session: Session, site_id: int, url: str, default_unit_id: int | No
     return best.unit_id or default_unit_id, best.name
 
 
-def resolve_gone(session, page_id: int, keep: Sequence[int] = (), detectors: Iterable[str] | None = None,
+def resolve_gone(session, page_id: int | list[int], keep: Sequence[int] = (), detectors: Iterable[str] | None = None,
                  now=None) -> None:
-    """Mark the page's unresolved finding rows resolved, except ``keep`` (ids) — only those of
-    ``detectors`` when given.  ``session`` may be an ORM session or a Core connection."""
-    stale = update(FindingRow).where(FindingRow.page_id == page_id, FindingRow.resolved_at.is_(None))
+    """Mark the unresolved finding rows of a page (or a list of pages) resolved, except ``keep`` (ids)
+    — only those of ``detectors`` when given.  ``session`` may be an ORM session or a Core connection."""
+    on_page = FindingRow.page_id.in_(page_id) if isinstance(page_id, list) else FindingRow.page_id == page_id
+    stale = update(FindingRow).where(on_page, FindingRow.resolved_at.is_(None))
     if keep:
         stale = stale.where(FindingRow.id.not_in(list(keep)))
     if detectors is not None:
@@ -117,19 +118,31 @@ def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: st
     return True
 
 
-def mark_done(session, scan_id: int | None, page_id: int, values: dict[str, Any] | None = None) -> bool:
-    """Mark the page finished for its scan, writing ``values`` (page columns) in the same statement;
-    False if it was already finished in this scan (then nothing is written).  The caller counts it
-    with :func:`count_pages` in the same transaction."""
+def mark_done_many(session, scan_id: int, page_ids: list[int]) -> set[int]:
+    """Mark pages finished for their scan in one statement; returns those this call marked (the rest
+    were already finished in this scan).  The rows stay locked until the caller commits, so a
+    concurrent redelivery of the same pages waits and then finds them finished.  The caller counts
+    them with :func:`count_pages` in the same transaction."""
     pages = Page.__table__
-    if scan_id is None:
-        if values:
-            session.execute(update(pages).where(pages.c.id == page_id).values(**values))
-        return False
-    return bool(session.execute(update(pages).where(pages.c.id == page_id).where(
-        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(
-            **(values or {}), done_scan_id=scan_id)).rowcount)
+    return set(session.execute(update(pages).where(pages.c.id.in_(page_ids)).where(
+        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(done_scan_id=scan_id)
+        .returning(pages.c.id)).scalars())
 
+
+def write_pages(session, writes: list[tuple[int, dict[str, Any]]]) -> None:
+    """Write page columns, one executemany per set of columns (pipelined by the driver)."""
+    from sqlalchemy import bindparam
+
+    pages = Page.__table__
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for page_id, values in writes:
+        if values:
+            cols = tuple(sorted(values))
+            groups.setdefault(cols, []).append({"p_id": page_id, **{f"v_{c}": values[c] for c in cols}})
+    for cols, params in groups.items():
+        stmt = update(pages).where(pages.c.id == bindparam("p_id")).values(
+            {c: bindparam(f"v_{c}", type_=pages.c[c].type) for c in cols})
+        session.execute(stmt, params)
 
 def count_pages(session, scan_id: int, seen: int = 0, checked: int = 0, unchanged: int = 0, error: int = 0) -> None:
     """Add to a scan's counters in one statement (the claims and finishes of one transaction)."""
