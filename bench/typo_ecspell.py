@@ -5,13 +5,14 @@ data is never copied into the repository.  Runs the real detector (character + c
 once per sentence with the hit model switched to a neutral one (competing hits ranked by LM gain
 alone, nothing dropped above the LM floors), keeps each hit's feature vector, and then:
 
-* ``shipped``: the shipped hit model (``dictionaries/typo/char_model.json``) and its threshold on
-  all sentences.  The shipped model was fitted on these same sentences, so this line is
+* ``shipped``: the detector as shipped (``dictionaries/typo/char_model.json`` and its threshold)
+  on all sentences.  The shipped model was fitted on these same sentences, so this line is
   *in-sample*; the k-fold line is the honest one.
 * k-fold (default 5): the logistic hit model is fitted on four folds, its probability threshold
   chosen there (highest recall with precision ≥ 0.92 and clean-flag rate ≤ 2.5 %, stricter than
-  the acceptance bar to leave room), and both are scored on the fifth; the mean over the held-out
-  folds is reported.  Duplicated sentences of the data set are kept in one fold (grouped by text).
+  the acceptance bar to leave room), and the real detector with that model is run on the fifth;
+  the mean over the held-out folds is reported.  Duplicated sentences of the data set are kept in
+  one fold (grouped by text).
 * ``LM gain only``: the same k-fold protocol with per-kind LM gain margins instead of the model
   (the method before the model), for comparison.
 * ``--write-model``: fit on all sentences, choose the threshold the same way, write the JSON.
@@ -70,13 +71,22 @@ NEUTRAL = {"features": list(scoring.FEATURES), "weights": [1.0] + [0.0] * (len(s
            "bias": 0.0, "threshold": 0.0}
 
 
-def collect(rows):
+def collect(rows, overrides: dict | None = None, model: dict | None = None):
     """Per sentence: (src, tgt, gold positions, hits); a hit is (start, end, suggestion, key, gain, features)
-    with key/gain/features None for the confusable layer (always reported)."""
+    with key/gain/features None for the confusable layer (always reported).
+
+    Without ``model``: the hit model is switched to a neutral one (competing hits ranked by LM gain,
+    every hit above the LM floors kept), to collect training examples.  With ``model``: the detector
+    runs exactly as it would ship with that model and its threshold."""
     shipped = scoring.model
-    scoring.model = lambda: NEUTRAL  # rank competing hits by LM gain; keep every hit above the floors
+    if model is None:
+        scoring.model = lambda: NEUTRAL  # rank competing hits by LM gain; keep every hit above the floors
+        config = {"layers": ["confusable", "char"], "min_score": 0.0, **(overrides or {})}
+    else:
+        scoring.model = lambda: model
+        config = {"layers": ["confusable", "char"], **(overrides or {})}
     try:
-        det = TypoDetector({"layers": ["confusable", "char"], "min_score": 0.0})
+        det = TypoDetector(config)
         site = SiteConfig()
         out = []
         t0 = time.perf_counter()
@@ -232,11 +242,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--write-model", action="store_true", help="fit on all sentences and write the model JSON")
     ap.add_argument("--no-margins", action="store_true", help="skip the LM-gain-only comparison")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                    help="override a detector option for an experiment, e.g. --set real_words=false")
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit(f"no ECSpell data at {DATA}")
     rows = load()
-    data, secs = collect(rows)
+    overrides = {k: json.loads(v) for k, v in (item.split("=", 1) for item in args.set)}
+    data, secs = collect(rows, overrides)
     chars = sum(len(s) for s, _ in rows)
     print(f"ran the detector on {len(rows)} sentences ({chars} chars) in {secs:.1f}s")
     if args.write_model:
@@ -251,20 +264,23 @@ def main() -> None:
         scoring.model.cache_clear()
     shipped = scoring.model()
     if shipped is not None:
-        print(f"shipped model, threshold {shipped['threshold']} (IN-SAMPLE: fitted on these sentences): "
-              f"{fmt(evaluate(data, lambda h: kept_model(h, shipped, shipped['threshold'])))}")
+        ship, _ = collect(rows, overrides, shipped)
+        print(f"shipped detector, model threshold {shipped['threshold']} (IN-SAMPLE: the model was fitted on these "
+              f"sentences): {fmt(evaluate(ship, lambda h: [(s, e, sug) for s, e, sug, *_ in h]))}")
     folds = folds_of(data, args.folds, args.seed)
     held, held_m = [], []
     for k, fold in enumerate(folds):
         test = set(fold)
         train = [data[i] for i in range(len(data)) if i not in test]
-        tst = [data[i] for i in fold]
         m = fit(train)
-        t = choose_threshold(train, m)
-        r = evaluate(tst, lambda h, m=m, t=t: kept_model(h, m, t))
+        m["threshold"] = t = choose_threshold(train, m)
+        # the held-out fold: the real detector with this fold's model (competing hits ranked by it)
+        tst, _ = collect([rows[i] for i in fold], overrides, m)
+        r = evaluate(tst, lambda h: [(s, e, sug) for s, e, sug, *_ in h])
         held.append(r)
         print(f"fold {k}: model threshold {t:.2f}  tune {fmt(evaluate(train, lambda h, m=m, t=t: kept_model(h, m, t)))}")
         print(f"        held-out {fmt(r)}")
+        tst = [data[i] for i in fold]
         if not args.no_margins:
             op = choose_margins(train)
             rm = evaluate(tst, lambda h, op=op: kept_margins(h, op))

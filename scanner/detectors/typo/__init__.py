@@ -42,6 +42,9 @@ class TypoDetector(Detector):
         "margin_shape": CharParams().margin_shape,
         "margin_word": CharParams().margin_word,
         "margin_known": CharParams().margin_known,
+        "margin_real": CharParams().margin_real,
+        "real_words": CharParams().real_words,
+        "max_single_freq": CharParams().max_single_freq,
         "min_score": None,  # the hit model's probability threshold (None: the one shipped with the model)
         "min_word_freq": CharParams().min_word_freq,
         "own_names": [],
@@ -56,6 +59,9 @@ class TypoDetector(Detector):
                                  margin_shape=float(self.config["margin_shape"]),
                                  margin_word=float(self.config["margin_word"]),
                                  margin_known=float(self.config["margin_known"]),
+                                 margin_real=float(self.config["margin_real"]),
+                                 real_words=bool(self.config["real_words"]),
+                                 max_single_freq=int(self.config["max_single_freq"]),
                                  min_score=(None if self.config.get("min_score") is None
                                             else float(self.config["min_score"])),
                                  min_word_freq=int(self.config["min_word_freq"]))
@@ -83,6 +89,7 @@ class TypoDetector(Detector):
         chars._component_table.cache_clear()
         chars.candidates.cache_clear()
         chars._window_matches.cache_clear()
+        chars._real_word_alts.cache_clear()
         score.model.cache_clear()
         self._loaded = stamp
         return True

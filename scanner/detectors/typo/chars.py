@@ -44,15 +44,20 @@ class CharParams:
     margin_shape: float = 1.5  # ... a look-alike one
     margin_word: float = 1.5  # ... a whole homophone word (悔意 → 会议)
     margin_known: float = 1.5  # ... a replacement of a span the LM knows as a token (not a jieba word)
+    margin_real: float = 1.5  # ... one character of a dictionary word making a much more common word (实验区 → 试验区)
+    real_words: bool = False  # look inside dictionary words too (real-word errors; off: more false alarms than finds)
+    real_min_freq: int = 500  # the new word's least frequency in jieba's dictionary ...
+    real_ratio: float = 5.0  # ... and how many times more frequent than the original word it must be
     min_score: float | None = None  # the hit model's probability a hit must reach (None: the model's own)
     word_ratio: float = 3.0  # the homophone word must be this many times more frequent than the original
     min_word_freq: int = 50  # the completed word must be at least this frequent in jieba's dictionary
     max_orig_freq: int = 0  # the original span may not be a word more frequent than this
-    max_single_freq: int = 50000  # single characters more frequent than this as words are skipped
+    max_single_freq: int = 10**9  # single characters more frequent than this as words are skipped (no limit:
+    # the hit model judges 不/是/地 too; 50,000 skipped them before the model)
 
     def margin(self, key: str) -> float:
-        return {"word": self.margin_word, "known": self.margin_known, "shape": self.margin_shape}.get(
-            key, self.margin_sound)
+        return {"word": self.margin_word, "known": self.margin_known, "shape": self.margin_shape,
+                "real": self.margin_real}.get(key, self.margin_sound)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,7 @@ class CharHit:
     gain: float  # LM log10 gain
     word_freq: int
     known: bool = False  # the original span is a token of the language model
+    real: bool = False  # the original is itself a dictionary word (a real-word error)
     score: float | None = None  # the hit model's probability (None: no model shipped)
     features: tuple[float, ...] = ()
 
@@ -76,9 +82,11 @@ class CharHit:
 
     @property
     def margin_key(self) -> str:
-        """Which margin applies: word / known / shape / sound."""
+        """Which margin applies: word / real / known / shape / sound."""
         if self.relation == "word-sound":
             return "word"
+        if self.real:
+            return "real"
         if self.known:
             return "known"
         return "shape" if self.relation in ("shape", "component") else "sound"
@@ -125,6 +133,25 @@ def _homophone_alts(orig: str, min_word_freq: int, ratio: float) -> tuple[tuple[
                  if alt != orig and f >= min_word_freq and f >= ratio * max(f0, 1))
 
 
+@functools.lru_cache(maxsize=65536)
+def _real_word_alts(word: str, min_freq: int, ratio: float) -> tuple[tuple[int, str, str, str, int], ...]:
+    """(offset, candidate, relation, new word, its frequency): one character of the dictionary word
+    ``word`` replaced by a confusable one that makes a much more frequent word (实验区 → 试验区)."""
+    if not all(_is_han(ch) for ch in word):
+        return ()
+    freq = lexicon().freq
+    need = max(min_freq, ratio * max(freq.get(word, 0), 1))
+    out = []
+    for k, ch in enumerate(word):
+        left, right = word[:k], word[k + 1:]
+        for c, rel in _window_matches(left, right, ch):
+            new = left + c + right
+            f = freq.get(new, 0)
+            if f >= need:
+                out.append((k, c, rel, new, f))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=262144)
 def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ...]:
     """(candidate, relation) for ``ch`` between ``left`` and ``right`` that complete a dictionary word."""
@@ -166,7 +193,7 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)
                and freq.get(t.word, 0) < params.max_single_freq]
     n = len(text)
-    proposals: dict[tuple[int, str], tuple[str, int, str, int, bool]] = {}
+    proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
     nonhan = [0]
     for ch in text:
         nonhan.append(nonhan[-1] + (not _is_han(ch)))
@@ -196,9 +223,15 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                     old = proposals.get(key)
                     if old is None or len(word) > len(old[0]):
                         # an unknown window anywhere makes the whole proposal "unknown"
-                        proposals[key] = (word, a, rel, f, known and (old is None or old[4]))
+                        proposals[key] = (word, a, rel, f, known and (old is None or old[4]), False)
                     elif not known and old[4]:
-                        proposals[key] = (*old[:4], False)
+                        proposals[key] = (*old[:4], False, False)
+    if params.real_words:
+        for t in toks:
+            if not 2 <= t.end - t.start <= 4 or any(base + k in protected for k in range(t.start, t.end)):
+                continue
+            for k, c, rel, word, f in _real_word_alts(t.word, params.real_min_freq, params.real_ratio):
+                proposals.setdefault((t.start + k, c), (word, t.start, rel, f, False, True))
     if not proposals and not words:
         return []
     base_score = lm.score([t.word for t in toks])
@@ -228,13 +261,13 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
         i = a + diff[0]
         judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f))
-    for (i, c), (word, a, rel, f, known) in proposals.items():
+    for (i, c), (word, a, rel, f, known, real) in proposals.items():
         new = text[:i] + c + text[i + 1:]
         new_toks = segment(new)
         if not any(t.start <= i < t.end and t.end - t.start >= 2 for t in new_toks):
             continue
         gain = lm.score([t.word for t in new_toks]) - base_score
-        judge(CharHit(i, text[i], c, word, a, rel, gain, f, known))
+        judge(CharHit(i, text[i], c, word, a, rel, gain, f, known, real))
     # Two hits a character or two apart compete for one error: keep the stronger.
     kept: list[CharHit] = []
     for hit in sorted(best.values(), key=lambda h: -h.strength):

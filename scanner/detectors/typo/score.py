@@ -21,7 +21,7 @@ from scanner.nlp.lexicon import jieba_dict_path, lexicon
 MODEL = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "char_model.json"
 
 FEATURES = (
-    "gain", "key_shape", "key_word", "key_known", "gain_shape", "gain_word", "gain_known",
+    "gain", "key_shape", "key_word", "key_known", "key_real", "gain_shape", "gain_word", "gain_known", "gain_real",
     "rel_near_sound", "rel_component", "log_word_freq", "log_char_freq_orig", "log_char_freq_cand",
     "log_orig_word_freq", "word_len", "pair_left", "pair_right", "pair_max", "pair_left_cand",
     "pair_right_cand",
@@ -57,10 +57,10 @@ def features(text: str, pos: int, orig: str, cand: str, word: str, key: str, rel
     left = text[pos - 1:pos + 1] if pos > 0 else ""
     right = text[pos:pos + 2]
     c = cand[:1]
-    ks, kw, kk = float(key == "shape"), float(key == "word"), float(key == "known")
+    ks, kw, kk, kr = float(key == "shape"), float(key == "word"), float(key == "known"), float(key == "real")
     pl, pr = _lp(left, pairs), _lp(right, pairs)
     return (
-        gain, ks, kw, kk, gain * ks, gain * kw, gain * kk,
+        gain, ks, kw, kk, kr, gain * ks, gain * kw, gain * kk, gain * kr,
         float(relation == "near-sound"), float(relation == "component"),
         math.log10(word_freq + 1), math.log10(lex.char_freq.get(orig[:1], 0) + 1),
         math.log10(lex.char_freq.get(c, 0) + 1), math.log10(lex.freq.get(orig, 0) + 1), float(len(word)),
