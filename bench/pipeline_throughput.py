@@ -5,7 +5,8 @@
 
 For each worker count: a fresh PostgreSQL schema, a fresh Redis namespace, `cuomin worker
 --processes N` and `cuomin scan DIR --broker redis://…`; then an unchanged re-scan.  Prints one JSON
-line per run (pages/s counts HTML pages and attachments finished per second of the scan).
+line per run (pages/s counts HTML pages and attachments finished per second of the scan), with the
+worker processes' CPU time per document and the load average before and after.
 ``--detectors planted`` measures the pipeline (fetch, extract, hashes, database, queue) with a
 trivial detector; ``real`` runs every installed detector.
 """
@@ -49,26 +50,47 @@ def make_attachments(root: Path, n: int) -> None:
             p.write_text(t.replace(".txt\"", ".docx\""), encoding="utf-8")
 
 
-def run(root: Path, processes: int, detectors: str, env_base: dict) -> list[dict]:
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of process group ``pgid``."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run(root: Path, processes: int, detectors: str, env_base: dict, threads: int = 4) -> list[dict]:
     schema = f"cm_bench_{uuid.uuid4().hex[:8]}"
     env = {**env_base, "CUOMIN_DB": pg_schema_url(schema), "CUOMIN_QUEUE_NAMESPACE": f"cuomin-bench-{schema}"}
     if detectors == "planted":
         env["CUOMIN_CHECKER"] = "pipeline_support:planted_checker"
     cmd = [sys.executable, "-m", "scanner"]
-    workers = subprocess.Popen(cmd + ["worker", "--processes", str(processes), "--threads", "4"], env=env,
+    workers = subprocess.Popen(cmd + ["worker", "--processes", str(processes), "--threads", str(threads)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     out = []
     try:
         time.sleep(3)
         for label in ("first", "unchanged"):
-            t0 = time.perf_counter()
+            t0, w0, c0 = time.perf_counter(), group_cpu(workers.pid), os.times()
+            load0 = os.getloadavg()[0]
             r = subprocess.run(cmd + ["scan", str(root), "--quiet", "--max-pages", "100000", "--timeout", "7200"],
-                               env=env, capture_output=True, text=True)
-            dt = time.perf_counter() - t0
+                               check=False, env=env, capture_output=True, text=True)
+            dt, c1 = time.perf_counter() - t0, os.times()
+            worker_cpu = group_cpu(workers.pid) - w0
+            scan_cpu = (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
             line = r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr[-500:]
             pages = int(line.split(":")[1].split("pages")[0]) if r.returncode == 0 else 0
+            # worker CPU per document: what the pipeline costs, whatever else loads the machine;
+            # the scan command's CPU is the local HTTP server (and its progress polling)
             out.append({"run": label, "processes": processes, "detectors": detectors, "seconds": round(dt, 1),
-                        "pages": pages, "pages_per_s": round(pages / dt, 1), "summary": line})
+                        "pages": pages, "pages_per_s": round(pages / dt, 1),
+                        "worker_cpu_ms_per_doc": round(1000 * worker_cpu / max(pages, 1), 2),
+                        "server_cpu_ms_per_doc": round(1000 * scan_cpu / max(pages, 1), 2),
+                        "load_avg": [round(load0, 1), round(os.getloadavg()[0], 1)], "summary": line})
             print(json.dumps(out[-1], ensure_ascii=False), flush=True)
     finally:
         os.killpg(workers.pid, signal.SIGTERM)
@@ -86,6 +108,7 @@ def main() -> None:
     ap.add_argument("--attachments", type=int, default=1_000)
     ap.add_argument("--detectors", choices=("planted", "real"), default="planted")
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--threads", type=int, default=4, help="threads per worker process")
     ap.add_argument("--site-dir", default=f"/tmp/cuomin-bench-site-{os.getpid()}")
     args = ap.parse_args()
     root = Path(args.site_dir)
@@ -100,7 +123,7 @@ def main() -> None:
            "CUOMIN_CACHE_DIR": os.environ.get("CUOMIN_CACHE_DIR", str(ROOT / ".cache" / "bench"))}
     results = []
     for n in [int(x) for x in args.workers.split(",")]:
-        results += run(root, n, args.detectors, env)
+        results += run(root, n, args.detectors, env, args.threads)
     first = {r["processes"]: r for r in results if r["run"] == "first"}
     again = {r["processes"]: r for r in results if r["run"] == "unchanged"}
     for n in first:
