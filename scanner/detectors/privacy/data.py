@@ -36,5 +36,6 @@ def clear() -> None:
     from scanner.detectors.privacy import health, validators
     from scanner.privacy import surnames
 
-    for f in (context_words, header_words, health.health_terms, health._pattern, validators.regions, surnames.surnames):
+    for f in (context_words, header_words, health.health_terms, health._pattern, validators.regions, validators._region6,
+              surnames.surnames):
         f.cache_clear()

@@ -21,8 +21,28 @@ _ID_CHECK = "10X98765432"
 TODAY = _dt.date(2026, 11, 22)
 
 
+def _chunk_tables() -> list[dict[str, int]]:
+    """Weighted digit sums of each three-digit chunk of the first 17 characters (the last chunk has two)."""
+    tables = []
+    for at in range(0, 17, 3):
+        width = min(3, 17 - at)
+        tables.append({f"{n:0{width}d}": sum(int(c) * w for c, w in zip(f"{n:0{width}d}", _ID_WEIGHTS[at:at + width]))
+                       for n in range(10 ** width)})
+    return tables
+
+
+_CHUNKS = _chunk_tables()
+
+
 def id_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
+    """GB 11643 MOD 11-2 check character of 17 ASCII digits (weighted sum by three-digit chunk lookups)."""
+    t = _CHUNKS
+    try:
+        total = (t[0][first17[0:3]] + t[1][first17[3:6]] + t[2][first17[6:9]] + t[3][first17[9:12]]
+                 + t[4][first17[12:15]] + t[5][first17[15:17]])
+    except KeyError:  # not 17 ASCII digits
+        total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
 
 
 def id_checksum_ok(value: str) -> bool:
@@ -54,6 +74,12 @@ def regions() -> dict[str, tuple[str, frozenset[int]]]:
 
 
 def region_name(code6: str) -> str | None:
+    """The province name when ``code6[:6]`` is a plausible GB/T 2260 county code, else None (cached)."""
+    return _region6(code6[:6]) if len(code6) >= 6 else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _region6(code6: str) -> str | None:
     """The province name when ``code6`` is a plausible GB/T 2260 county code, else None.
 
     Prefecture digits must be listed for the province or be 21-50 (historical
@@ -76,6 +102,7 @@ def region_name(code6: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def birth_date_ok(yyyymmdd: str, earliest: int = 1900) -> bool:
     try:
         d = _dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
