@@ -49,7 +49,7 @@ from scanner.pipeline import Analysis
 from scanner.site import SiteConfig
 
 DATA = Path(os.environ.get("CUOMIN_ECSPELL", ROOT.parent / "shared" / "dev-data" / "ecspell-odw" / "odw.train.tsv"))
-MIN_P, MAX_CLEAN = 0.92, 0.025
+MIN_P, MAX_CLEAN = 0.92, 0.02
 THRESHOLDS = [round(0.20 + 0.01 * k, 2) for k in range(79)]
 L2 = 1.0
 GRID_SOUND = [3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0]

@@ -160,7 +160,7 @@ class TypoDetector(Detector):
             for hit in check_clause(text[s:e], protected, self.params, base=s, toks=local):
                 pos = s + hit.pos
                 shape = hit.relation in ("shape", "component")
-                word = hit.relation == "word-sound"
+                word = hit.relation.startswith("word-sound")
                 rule = "typo.word.sound" if word else "typo.char.shape" if shape else "typo.char.sound"
                 margin = self.params.margin(hit.margin_key)
                 word_start = s + hit.word_start

@@ -67,7 +67,7 @@ class CharHit:
     cand: str
     word: str  # the dictionary word the replacement forms
     word_start: int
-    relation: str  # sound / near-sound / shape / component / word-sound
+    relation: str  # sound / near-sound / shape / component / word-sound(-split)
     gain: float  # LM log10 gain
     word_freq: int
     known: bool = False  # the original span is a token of the language model
@@ -83,7 +83,7 @@ class CharHit:
     @property
     def margin_key(self) -> str:
         """Which margin applies: word / real / known / shape / sound."""
-        if self.relation == "word-sound":
+        if self.relation.startswith("word-sound"):
             return "word"
         if self.real:
             return "real"
@@ -162,21 +162,21 @@ def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ..
     return tuple((c, conf[c]) for c in compl if c in conf)
 
 
-def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[int, str], int]:
+def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[int, str], tuple[int, bool]]:
     """Whole spans that sound like a much more frequent word: multi-character tokens, and
-    two single-character tokens in a row (照/开 → 召开)."""
-    spans = [(t.start, t.end) for t in toks if 2 <= t.end - t.start <= 4]
-    spans += [(a.start, b.end) for a, b in itertools.pairwise(toks)
+    two single-character tokens in a row (照/开 → 召开; ``split`` True)."""
+    spans = [(t.start, t.end, False) for t in toks if 2 <= t.end - t.start <= 4]
+    spans += [(a.start, b.end, True) for a, b in itertools.pairwise(toks)
               if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
-    out: dict[tuple[int, str], int] = {}
-    for a, b in spans:
+    out: dict[tuple[int, str], tuple[int, bool]] = {}
+    for a, b, split in spans:
         if nonhan[b] != nonhan[a]:
             continue
         alts = _homophone_alts(text[a:b], params.min_word_freq, params.word_ratio)
         if not alts or any(base + k in protected for k in range(a, b)):
             continue
         for alt, f in alts:
-            out[(a, alt)] = f
+            out[(a, alt)] = (f, split)
     return out
 
 
@@ -253,14 +253,15 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         if hit.pos not in best or hit.strength > best[hit.pos].strength:
             best[hit.pos] = hit
 
-    for (a, alt), f in words.items():
+    for (a, alt), (f, split) in words.items():
         new = text[:a] + alt + text[a + len(alt):]
         gain = lm.score([t.word for t in segment(new)]) - base_score
         if gain < params.margin_word:
             continue
         diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
         i = a + diff[0]
-        judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a, "word-sound", gain, f))
+        judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a,
+                      "word-sound-split" if split else "word-sound", gain, f))
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
         new = text[:i] + c + text[i + 1:]
         new_toks = segment(new)

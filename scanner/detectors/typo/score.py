@@ -22,7 +22,7 @@ MODEL = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "char_mo
 
 FEATURES = (
     "gain", "key_shape", "key_word", "key_known", "key_real", "gain_shape", "gain_word", "gain_known", "gain_real",
-    "rel_near_sound", "rel_component", "log_word_freq", "log_char_freq_orig", "log_char_freq_cand",
+    "rel_near_sound", "rel_component", "rel_word_split", "log_word_freq", "log_char_freq_orig", "log_char_freq_cand",
     "log_orig_word_freq", "word_len", "pair_left", "pair_right", "pair_max", "pair_left_cand",
     "pair_right_cand",
 )
@@ -61,7 +61,7 @@ def features(text: str, pos: int, orig: str, cand: str, word: str, key: str, rel
     pl, pr = _lp(left, pairs), _lp(right, pairs)
     return (
         gain, ks, kw, kk, kr, gain * ks, gain * kw, gain * kk, gain * kr,
-        float(relation == "near-sound"), float(relation == "component"),
+        float(relation == "near-sound"), float(relation == "component"), float(relation == "word-sound-split"),
         math.log10(word_freq + 1), math.log10(lex.char_freq.get(orig[:1], 0) + 1),
         math.log10(lex.char_freq.get(c, 0) + 1), math.log10(lex.freq.get(orig, 0) + 1), float(len(word)),
         pl, pr, max(pl, pr), _lp(left[:1] + c, pairs) if left else 0.0,
