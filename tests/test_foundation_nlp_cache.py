@@ -124,3 +124,13 @@ def test_unwritable_cache_directory_gives_the_same_findings(tmp_path):
     assert {"typo.char.sound", "typo.word.sound"} <= {f[0] for f in again["findings"]}
     assert without["cand"] == again["cand"] and without["key"] == again["key"] == "hui yi"
     assert sorted(p.suffix for p in (tmp_path / "cache").glob("*-*.tbl")) == [".tbl"] * 3
+
+
+def test_pair_frequencies_match_the_dictionary():
+    from scanner.nlp.lexicon import _pairs, pair_freq, read_freq
+
+    expected = _pairs(read_freq(jieba_dict_path())[0])
+    got = pair_freq()
+    assert len(got) == len(expected)
+    assert dict(got.items()) == expected
+    assert got.get("国家", 0) > got.get("家国", 0) and got.get("国", None) is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,12 @@ class Lexicon:
         return self.wild.get(left + WILD + right, "")
 
 
+_HAN = re.compile("[\u4e00-\u9fff]*")
+
+
 def _is_han(word: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    """Every character a CJK unified ideograph (U+4E00–U+9FFF)."""
+    return _HAN.fullmatch(word) is not None
 
 
 def read_freq(path: Path) -> tuple[dict[str, int], dict[str, str], int]:
@@ -162,3 +167,37 @@ def lexicon(min_wild_freq: int = 3) -> Lexicon:
         return _open(path)
     except (OSError, table.TableError):
         return lex  # no writable cache: the in-memory tables answer the same
+
+
+def _pairs(freq: Mapping[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for w, f in freq.items():
+        if 2 <= len(w) <= 6:
+            for j in range(len(w) - 1):
+                p = w[j:j + 2]
+                out[p] = out.get(p, 0) + f
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def pair_freq() -> Mapping[str, int]:
+    """Character pair → summed frequency of the dictionary words (2–6 characters) containing it.
+
+    A read-only mapping read lazily from a table file in the cache (keyed like the lexicon), so
+    asking for a few pairs does not load all 300,000."""
+    path = cache_path("pairs", [*cache_key(), b"pairs-1"], ".tbl")
+    try:
+        return _open_pairs(path)
+    except table.TableError:
+        pass
+    pairs = _pairs(read_freq(jieba_dict_path())[0])
+    try:
+        table.write(path, {"pairs": table.group((p, str(f)) for p, f in pairs.items())}, meta={"len": len(pairs)})
+        return _open_pairs(path)
+    except (OSError, table.TableError):
+        return pairs
+
+
+def _open_pairs(path: Path) -> Mapping[str, int]:
+    f = table.TableFile(path)
+    return table.LazyTable(f, "pairs", table.parse_int, length=f.meta["len"])

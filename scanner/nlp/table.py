@@ -23,7 +23,7 @@ import struct
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -174,6 +174,16 @@ class LazyTable(Mapping[str, V], Generic[V]):
         for bucket in self._file.buckets(self._section):
             yield from self._bucket(bucket)
 
+    def items(self) -> ItemsView[str, V]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[V]:
+        return _Values(self)
+
+    def _buckets(self) -> Iterator[dict[str, V]]:
+        for bucket in self._file.buckets(self._section):
+            yield self._bucket(bucket)
+
     def __len__(self) -> int:
         if self._len is None:
             self._len = sum(len(self._bucket(b)) for b in self._file.buckets(self._section))
@@ -181,6 +191,20 @@ class LazyTable(Mapping[str, V], Generic[V]):
 
     def __repr__(self) -> str:
         return f"<LazyTable {self._section} of {self._file.path.name}: {len(self._loaded)} buckets read>"
+
+
+class _Items(ItemsView):
+    """Items bucket by bucket (the default view would look every key up again)."""
+
+    def __iter__(self):
+        for d in self._mapping._buckets():
+            yield from d.items()
+
+
+class _Values(ValuesView):
+    def __iter__(self):
+        for d in self._mapping._buckets():
+            yield from d.values()
 
 
 def group(items: Iterator[tuple[str, str]] | Any, bucket_of: Callable[[str], str] = first_char) -> dict[str, str]:
