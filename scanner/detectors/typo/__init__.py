@@ -1,8 +1,9 @@
 """The typo detector (错别字): four layers, each a family of rules with its own ids.
 
 1. ``typo.confusable.*`` — government-writing confusables with context (dictionaries/typo/confusables.yaml)
-2. ``typo.char.sound`` / ``typo.char.shape`` — wrong characters, candidates from pinyin and shape
-   confusion sets, confirmed by a word 3-gram language model (:mod:`.chars`)
+2. ``typo.char.sound`` / ``typo.char.shape`` / ``typo.word.sound`` — wrong characters, candidates from
+   pinyin, glyph and component confusion sets, scored with a word 3-gram language model and judged by
+   a small logistic hit model (:mod:`.chars`, :mod:`.score`)
 3. ``typo.format.docnum``, ``typo.punct.*``, ``typo.dup.word``, ``typo.date.*`` — formal checks (:mod:`.formal`)
 4. protection: 《》 titles, quotations, names, the site's own names are never "corrected" by layer 2
    (:mod:`.protect`)
@@ -37,7 +38,8 @@ class TypoDetector(Detector):
     version = "1"
     default_config: ClassVar[dict] = {
         "layers": list(LAYERS),
-        # The two tuned thresholds of the character layer (log10 LM gain); see docs/benchmarks.md.
+        # The character layer: least LM log10 gains (floors) before the hit model (dictionaries/typo/
+        # char_model.json) decides; see docs/benchmarks.md.
         "margin_sound": CharParams().margin_sound,
         "margin_shape": CharParams().margin_shape,
         "margin_word": CharParams().margin_word,

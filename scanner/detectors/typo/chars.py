@@ -10,16 +10,18 @@ For each clause (text between punctuation marks):
    confusion set (局 → 据 makes 数据);
 3. the original span must not itself be a word, and the new word must be common;
 4. the clause is re-segmented with the replacement and scored with the word
-   3-gram model; the best candidate is reported when it beats the original by a
-   margin (log10 units), the margin being larger for look-alike (shape) candidates,
-   which are less often real errors than homophones.
+   3-gram model; a candidate whose log10 gain passes a small floor is judged by the
+   hit model (:mod:`.score`: gain, confusion kind, word and character-pair
+   frequencies), and reported when the model's probability reaches its threshold.
+
+The model's weights and threshold were fitted and judged by k-fold held-out figures
+(bench/typo_ecspell.py, docs/benchmarks.md).
 
 Candidates: pypinyin homophones and fuzzy-pinyin near-homophones, look-alikes from the glyph
 table (``shape_similar.tsv``, ``shape_extra.tsv``) and characters that keep or drop one component
 (``shape_component.tsv``: 则/测, 足/促, 每/海).  A window the language model knows as a token
-(but jieba's dictionary does not) is still looked at, with its own, larger margin.
+(but jieba's dictionary does not) is still looked at; the hit model knows it is one.
 
-The thresholds are few, and were tuned on a held-out fold (see docs/benchmarks.md).
 """
 
 from __future__ import annotations

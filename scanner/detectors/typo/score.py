@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
-from scanner.nlp.lexicon import jieba_dict_path, lexicon
+from scanner.nlp.lexicon import lexicon
+from scanner.nlp.lexicon import pair_freq as nlp_pair_freq
 
 MODEL = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "char_model.json"
 
@@ -28,24 +30,13 @@ FEATURES = (
 )
 
 
-@functools.lru_cache(maxsize=1)
-def pair_freq() -> dict[str, int]:
-    """Character pair → summed frequency of the dictionary words (2–6 chars) containing it."""
-    from scanner.nlp.cache import cached
-
-    def build() -> dict[str, int]:
-        out: dict[str, int] = {}
-        for w, f in lexicon().freq.items():
-            if 2 <= len(w) <= 6:
-                for j in range(len(w) - 1):
-                    p = w[j:j + 2]
-                    out[p] = out.get(p, 0) + f
-        return out
-
-    return cached("typo-pairs", [jieba_dict_path().read_bytes(), b"v1"], build)
+def pair_freq() -> Mapping[str, int]:
+    """Character pair → summed frequency of the dictionary words (2–6 chars) containing it
+    (a lazily read table: :func:`scanner.nlp.lexicon.pair_freq`)."""
+    return nlp_pair_freq()
 
 
-def _lp(pair: str, pairs: dict[str, int]) -> float:
+def _lp(pair: str, pairs: Mapping[str, int]) -> float:
     return math.log10(pairs.get(pair, 0) + 1) if len(pair) == 2 else 0.0
 
 
