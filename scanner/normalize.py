@@ -291,6 +291,10 @@ def normalize(text: str) -> MappedText:
     special = _special_re()
     # 1:1, same length as ``text``; skipped when no character needs it (most simplified prose)
     translated = text if _translate_keys().isdisjoint(text) else text.translate(table)
+    # A lone tab folds to one space like any whitespace; doing that 1:1 here leaves tabular text (a
+    # spreadsheet's cells joined by tabs) with no change per cell, so it needs no offset map.
+    if "\t" in translated:
+        translated = translated.replace("\t", " ")
     # A single space or a single newline is already normal; only the other matches change
     # the length.  Text without them keeps an identity map (no per-character work).
     changes = [m for m in special.finditer(translated) if m.group() not in _UNCHANGED]

@@ -159,3 +159,15 @@ def test_values_a_column_finding_covers_are_masked_in_other_findings_excerpts():
     assert mask("name", row[1]) in other.excerpt
     for r in (r for r in rows[40:43] if "*" not in r[2]):  # the exposed rows around it
         assert not any(v in other.excerpt for v in (r[1], r[2][:8], r[5], r[6]) if "*" not in v), r
+
+
+def test_tab_joined_cells_normalise_one_to_one():
+    """Spreadsheet text (cells joined by tabs) folds each lone tab to a space with an identity offset map."""
+    from scanner.normalize import normalize
+
+    text = "序号\t姓名\t身份证号码\n1\t张三\t110101199003070019\n2\t\t李四 \t\r\n"
+    norm = normalize(text)
+    assert norm.text == "序号 姓名 身份证号码\n1 张三 110101199003070019\n2 李四\n"
+    first = normalize(text[:text.index("2")])
+    assert first.text == text[:text.index("2")].replace("\t", " ") and first.is_identity
+    assert norm.to_source(norm.text.index("李四"), norm.text.index("李四") + 2) == (text.index("李四"), text.index("李四") + 2)
