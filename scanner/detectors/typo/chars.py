@@ -189,11 +189,12 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     lex = lexicon()
     if toks is None:
         toks = segment(text)
-    # Single characters that are very frequent words on their own (的 是 在 和 对 ...) are not
-    # looked at here: they are rarely the wrong character, and the confusable rules cover 的/地/得.
+    # Single characters more frequent as words than ``max_single_freq`` are not looked at (no limit
+    # by default: the hit model judges 不/是/地 too; the confusable rules cover 的/地/得).
     freq = lex.freq
-    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)
-               and freq.get(t.word, 0) < params.max_single_freq]
+    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
+    if params.max_single_freq < 10**9:
+        singles = [i for i in singles if freq.get(text[i], 0) < params.max_single_freq]
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
     nonhan = [0]
