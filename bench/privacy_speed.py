@@ -47,8 +47,10 @@ def evaluation() -> None:
 
     from scanner.extract import extract
     from scanner.pipeline import Checker
+    from scanner.site import SiteConfig
 
     checker = Checker(detectors=["privacy"])
+    per_value = Checker(detectors=["privacy"], site=SiteConfig(detectors={"privacy": {"aggregate_over": 0}}))
     rng = random.Random(7)
     cases = prose_cases(rng, 400)
     totals: dict[str, Score] = {}
@@ -70,8 +72,18 @@ def evaluation() -> None:
             data, its = to_xlsx("大病救助公示名单", rows, hidden), table_items(rows) + table_items(hidden)
         doc = extract(data, f"e.{fmt}", filename=f"e.{fmt}")
         scores = {}
-        score(doc.text, checker.check(doc).findings, its, scores)
+        findings = checker.check(doc).findings
+        score(doc.text, findings, its, scores)
         per_format[fmt] = scores
+        # Column findings stand for every value of their column; score() counts each value they cover.
+        # The same document scored with one finding per value must give the same figures.
+        columns = [f for f in findings if getattr(f, "covers", None) is not None]
+        flat: dict[str, Score] = {}
+        score(doc.text, per_value.check(doc).findings, its, flat)
+        same = all((flat[k].tp, flat[k].fn, flat[k].fp) == (s.tp, s.fn, s.fp) for k, s in scores.items())
+        print(f"{fmt:5s} findings={len(findings)} of which column findings={len(columns)} covering "
+              f"{sum(len(f.covers) for f in columns)} values; scored per value (aggregate_over=0): "
+              f"{'same tp/fn/fp' if same else 'DIFFERENT'}")
     for fmt, scores in per_format.items():
         for kind, s in sorted(scores.items()):
             t = totals.setdefault(kind, Score())
