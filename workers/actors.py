@@ -8,7 +8,8 @@ messages already waiting in a queue):
 * ``crawl`` — nightly full-site scans (queue ``crawl``);
 * ``ops`` — alerts, escalation and dead letters (queue ``ops``).
 
-Per lane: ``fetch_<lane>`` → ``analyse_<lane>`` (extract + detect) → ``record_<lane>``.
+Per lane: ``fetch_<lane>`` (a batch of pages; an HTML page is extracted, detected and recorded in it)
+→ ``analyse_<lane>`` (attachments); ``record_<lane>`` for messages queued by earlier versions.
 Every actor declares max_retries, time_limit, max_age and on_retry_exhausted.
 """
 
@@ -25,7 +26,7 @@ MINUTE, HOUR = 60_000, 3_600_000
 # Backoff 1 s doubling to 30 s over 10 retries: a database or site away for a few minutes is survived.
 RETRY = {"max_retries": 10, "min_backoff": 1_000, "max_backoff": 30_000, "on_retry_exhausted": "record_dead_letter"}
 MAX_AGE = {"prepublish": 1 * HOUR, "crawl": 24 * HOUR}
-TIME_LIMIT = {"fetch": 5 * MINUTE, "analyse": 10 * MINUTE, "record": 2 * MINUTE}
+TIME_LIMIT = {"fetch": 20 * MINUTE, "analyse": 10 * MINUTE, "record": 2 * MINUTE}  # fetch: a batch of pages
 
 
 def _declare(stage: str, lane: str, fn):
