@@ -107,11 +107,15 @@ def number_pieces(scan: Scan) -> list[Piece]:
 class NumberRecognizer(Recognizer):
     """Base of the numeric recognisers: iterate the shared pieces, ``check`` each."""
 
+    lengths: ClassVar[frozenset[int]] = frozenset(range(10, _LONGEST + 1))  # of ``Piece.chars`` that check can accept
+
     def analyze(self, scan: Scan) -> Iterator[Hit]:
+        lengths = self.lengths
         for p in number_pieces(scan):
-            hit = self.check(scan, p)
-            if hit is not None:
-                yield hit
+            if len(p.chars) in lengths:
+                hit = self.check(scan, p)
+                if hit is not None:
+                    yield hit
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -152,6 +156,7 @@ class ResidentIdRecognizer(NumberRecognizer):
     name = "resident_id"
     kind = "id"
     context = "id"
+    lengths = frozenset((18,))
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
         c = p.chars
@@ -198,6 +203,7 @@ class OldIdRecognizer(NumberRecognizer):
     name = "old_resident_id"
     kind = "old_id"
     context = "id"
+    lengths = frozenset((15,))
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
         c = p.chars
@@ -223,6 +229,7 @@ class MobileRecognizer(NumberRecognizer):
     name = "mobile"
     kind = "phone"
     context = "phone"
+    lengths = frozenset((11,))
     _GROUPS: ClassVar[set[tuple[int, ...]]] = {(11,), (3, 4, 4), (3, 8), (7, 4), (3, 3, 5)}
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
@@ -249,6 +256,7 @@ class LandlineRecognizer(NumberRecognizer):
     name = "landline"
     kind = "landline"
     context = "phone"
+    lengths = frozenset((10, 11, 12))  # landline_ok
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
         c = p.chars
@@ -327,6 +335,7 @@ class BankCardRecognizer(NumberRecognizer):
     name = "bank_card"
     kind = "bank"
     context = "bank"
+    lengths = frozenset(range(15, 20))
 
     def check(self, scan: Scan, p: Piece) -> Hit | None:
         c = p.chars

@@ -92,6 +92,9 @@ class RecognizerRegistry:
         return hits
 
 
+_NOTHING = re.compile(r"(?!)")
+
+
 @functools.lru_cache(maxsize=64)
 def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
@@ -108,6 +111,7 @@ class Scan:
         self.window_after = window_after
         self.config = config or {}
         self._cache: dict[str, Any] = {}
+        self._any: dict[str, re.Pattern[str]] = {}  # word list → one pattern matching any of its words
 
     def shared(self, key: str, factory: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -136,7 +140,10 @@ class Scan:
         One regex search first tells whether any word occurs at all (the common
         case in a table row is none); only then is each word tested.
         """
-        words = self.words.get(key, ())
-        if not words or _any_word(words).search(window) is None:
+        pattern = self._any.get(key)
+        if pattern is None:
+            words = self.words.get(key, ())
+            pattern = self._any[key] = _any_word(words) if words else _NOTHING
+        if pattern.search(window) is None:
             return []
-        return [w for w in words if w in window]
+        return [w for w in self.words[key] if w in window]
