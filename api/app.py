@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -72,7 +74,21 @@ class MetricsAndHeaders:
 def create_app(settings: Settings | None = None, *, db=None, detectors: list[str] | None = None) -> FastAPI:
     settings = settings or Settings()
     ctx = AppContext.build(settings, db=db, detectors=detectors if detectors is not None else settings.detectors)
-    app = FastAPI(title="cuomin API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Serve only once the checkers are loaded: the first CMS requests must not pay for it.
+        loop = asyncio.get_running_loop()
+        if ctx.check_processes is not None:
+            await loop.run_in_executor(None, ctx.check_processes.start)  # each process warms up
+        if settings.warm_up:
+            await loop.run_in_executor(ctx.check_pool, ctx.warm_up)
+        yield
+        if ctx.check_processes is not None:
+            ctx.check_processes.shutdown()
+
+    app = FastAPI(title="cuomin API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None,
+                  lifespan=lifespan)
     app.state.ctx = ctx
 
     from api.routers import (

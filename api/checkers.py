@@ -22,6 +22,7 @@ class CheckerPool:
         self.detectors = detectors
         self._checkers: dict[str, tuple[str, Checker]] = {}
         self._lock = threading.Lock()
+        self.generation = 0  # moves on with every reload(); checker processes reload when it does
 
     def get(self, site_id: str) -> Checker | None:
         loaded = self.loader(site_id)
@@ -39,6 +40,7 @@ class CheckerPool:
         return cached[1]
 
     def reload(self) -> bool:
+        self.generation += 1
         changed = False
         for _version, checker in list(self._checkers.values()):
             changed = checker.reload() or changed

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from api.auth.service import AuthService
 from api.checkers import CheckerPool
+from api.checkrun import ProcessChecks
 from api.jobs import DocumentJobs
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter
 from api.rechecks import Rechecker
 from api.settings import Settings
 from api.sites import SiteDirectory
+
+log = logging.getLogger("cuomin.api")
+
+# Run once per site checker at start-up: long enough for the per-length code paths, and with a
+# labelled name glued to its sentence, so the name recogniser's tagger (spaCy) loads now, not on the
+# first CMS request that has one.  Fictitious data.
+WARM_UP_TEXT = ("清河县教育局关于开展校园安全检查的通知\n各中小学校：请各校再接再励，按装要求报送材料。"
+                "联系人：王小明负责本次检查的协调工作，电话：0571-88001234。\n") * 60
 
 
 @dataclass
@@ -25,6 +36,30 @@ class AppContext:
     metrics: Metrics
     jobs: DocumentJobs
     rechecks: Rechecker
+    check_pool: ThreadPoolExecutor = field(default=None)  # type: ignore[assignment]
+    check_processes: ProcessChecks | None = None
+
+    def __post_init__(self) -> None:
+        if self.check_pool is None:
+            self.check_pool = ThreadPoolExecutor(max_workers=self.settings.check_threads,
+                                                 thread_name_prefix="cuomin-check")
+        if self.check_processes is None and self.settings.check_processes > 0:
+            self.check_processes = ProcessChecks(self.settings.check_processes, self.checkers.detectors)
+
+    def warm_up(self) -> int:
+        """Build every enabled site's checker and check a sample text with it; returns how many."""
+        from scanner.document import Document
+
+        done = 0
+        for cfg in self.sites.all_configs():
+            try:
+                checker = self.checkers.get(cfg.id)
+                if checker is not None:
+                    checker.check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
+                    done += 1
+            except Exception as exc:  # noqa: BLE001 - a site that cannot load is reported by its first request
+                log.warning("warm-up of site %s failed: %s", cfg.id, type(exc).__name__)
+        return done
 
     @classmethod
     def build(cls, settings: Settings, db=None, detectors: list[str] | None = None) -> AppContext:

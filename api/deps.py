@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import sessions
 from api.auth.principal import Principal
@@ -50,7 +51,9 @@ async def principal(request: Request, bearer: HTTPAuthorizationCredentials | Non
     c = request.app.state.ctx
     raw_key = (bearer.credentials if bearer else None) or header_key
     if raw_key:
-        who = c.auth.key_principal(raw_key)
+        who = c.auth.cached_key_principal(raw_key)
+        if who is False:  # look it up (and note its use) off the event loop
+            who = await run_in_threadpool(c.auth.key_principal, raw_key)
         if who is None:
             raise _refuse(401, "invalid API key", request, "bad_key")
         ok, retry = c.limiter.allow(f"key:{who.id}", who.rate_per_minute or c.settings.key_rate_per_minute)
@@ -84,7 +87,7 @@ def require_role(*roles: str):
     return check
 
 
-def require_key_or_staff(who: Principal = Depends(principal)) -> Principal:
+async def require_key_or_staff(who: Principal = Depends(principal)) -> Principal:
     """API keys, admins and reviewers (operators do not run checks)."""
     if who.kind == "user" and who.role == "operator":
         raise HTTPException(403, "requires role admin or reviewer")

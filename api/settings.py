@@ -32,6 +32,14 @@ class Settings:
     # (default dictionaries/sensitive); tests point both at temporary directories
     proposals_dir: str | None = None
     dictionary_dir: str | None = None
+    # CMS checks run on this many threads per process, first come first served (the checkers are
+    # CPU-bound and share the GIL: more threads only interleave requests); scale with --workers
+    check_threads: int = field(default_factory=lambda: max(1, _env_int("CUOMIN_CHECK_THREADS", 1)))
+    # > 0: run them on this many checker processes instead (one uvicorn worker feeding all cores from
+    # one queue; see api.checkrun)
+    check_processes: int = field(default_factory=lambda: _env_int("CUOMIN_CHECK_PROCESSES", 0))
+    # build every site's checker and run it once at start-up (lazy imports, models) before serving
+    warm_up: bool = field(default_factory=lambda: os.environ.get("CUOMIN_WARMUP", "1") != "0")
     # detectors the checkers run (None: every registered one); CUOMIN_DETECTORS=typo,sensitive
     detectors: list[str] | None = field(default_factory=lambda: [
         d.strip() for d in os.environ["CUOMIN_DETECTORS"].split(",") if d.strip()]

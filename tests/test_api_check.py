@@ -142,3 +142,54 @@ def test_health_and_metrics(env):
     m = c.get("/metrics").text
     assert 'cuomin_checks_total{kind="text",suggestion="review"}' in m
     assert 'cuomin_http_request_seconds_bucket{le="0.025",route="/v1/text/check"}' in m
+
+
+def _same(out):
+    return {k: v for k, v in out.items() if k not in ("requestId", "elapsedMs")}
+
+
+def test_checker_processes_answer_like_the_check_thread(env, tmp_path):
+    """CUOMIN_CHECK_PROCESSES: the same answers from a pool of checker processes, and the metrics still count."""
+    db = sqlite_db(tmp_path / "proc.db")
+    keys = seed(db)
+    app = create_app_for(db, check_processes=1, warm_up=False)
+    html = "<html><body><div class='article'><h1>开学通知</h1><p>请各校再接再励，确保开学平稳有序。</p></div></body></html>"
+    bodies = [{"dataId": "art-118", "site": "qinghe", "content": ARTICLE},
+              {"site": "qinghe", "contentType": "html", "content": html},
+              {"site": "qinghe", "texts": [{"dataId": "a", "content": "县政府召开常务会议。"},
+                                           {"dataId": "b", "content": "请各单位按装要求报送材料。"}]}]
+    with TestClient(app, headers={"Authorization": f"Bearer {keys.key}"}) as c:
+        assert app.state.ctx.check_processes is not None
+        for body in bodies:
+            here = env["c"].post("/v1/text/check", json=body)
+            there = c.post("/v1/text/check", json=body)
+            assert there.status_code == 200 and there.headers["content-type"] == "application/json"
+            assert _same(there.json()) == _same(here.json())
+            assert there.json()["elapsedMs"] > 0
+        assert c.post("/v1/text/check", json={"site": "other", "content": "x"}).status_code == 403
+        assert 'cuomin_checks_total{kind="text",suggestion="review"} 3.0' in c.get("/metrics").text
+    db.dispose()
+
+
+def test_checker_process_reloads_its_checkers_when_the_data_generation_moves(monkeypatch):
+    from api import checkrun
+    from api.schemas import TextCheckRequest
+    from scanner.site import SiteConfig
+
+    monkeypatch.setattr(checkrun, "_checkers", {})
+    monkeypatch.setattr(checkrun, "_generation", 0)
+    monkeypatch.setattr(checkrun, "_detectors", ["typo"])
+    site = SiteConfig(id="qinghe", name="清河县人民政府", base_url="http://www.qinghe.gov.cn/")
+    body = TextCheckRequest(site="qinghe", content="请各校再接再励。")
+    content, counts = checkrun._check_in_process(site, "v1", 0, body, time.monotonic())
+    assert counts == [("review", {"typo": 1})] and b"\\u518d" not in content and "再接再励".encode() in content
+    checker = checkrun._checkers["qinghe"][1]
+    reloads = []
+    monkeypatch.setattr(checker, "reload", lambda: reloads.append(1) or False)
+    checkrun._check_in_process(site, "v1", 0, body, time.monotonic())
+    assert reloads == []
+    checkrun._check_in_process(site, "v1", 1, body, time.monotonic())  # a dictionary approval in the app
+    checkrun._check_in_process(site, "v1", 1, body, time.monotonic())
+    assert reloads == [1] and checkrun._checkers["qinghe"][1] is checker
+    checkrun._check_in_process(site, "v2", 1, body, time.monotonic())  # the site's configuration changed
+    assert checkrun._checkers["qinghe"][1] is not checker

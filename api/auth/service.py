@@ -21,8 +21,18 @@ class AuthService:
         self.settings = settings
         self._keys: dict[str, tuple[float, Principal | None]] = {}
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by forget_keys: a lookup that started before it is not cached
 
     # -- API keys -----------------------------------------------------------------------
+    def cached_key_principal(self, raw: str) -> Principal | None | bool:
+        """The caller of ``raw`` when it is known without the database (None: no such key), else False."""
+        if keys.split_prefix(raw) is None:
+            return None
+        cached = self._keys.get(keys.hash_key(raw))
+        if cached is not None and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
+            return cached[1]
+        return False
+
     def key_principal(self, raw: str) -> Principal | None:
         if keys.split_prefix(raw) is None:
             return None
@@ -31,11 +41,13 @@ class AuthService:
         cached = self._keys.get(digest)
         if cached is not None and now - cached[0] < KEY_CACHE_SECONDS:
             return cached[1]
+        generation = self._generation
         who = self._load_key(digest)
         with self._lock:
             if len(self._keys) > 10_000:
                 self._keys.clear()
-            self._keys[digest] = (now, who)
+            if generation == self._generation:  # not revoked meanwhile (else the next call looks again)
+                self._keys[digest] = (now, who)
         return who
 
     def _load_key(self, digest: str) -> Principal | None:
@@ -49,7 +61,9 @@ class AuthService:
                              sites=frozenset([site_key]) if site_key else None, rate_per_minute=row.rate_limit)
 
     def forget_keys(self) -> None:
-        self._keys.clear()
+        with self._lock:
+            self._generation += 1
+            self._keys.clear()
 
     def create_key(self, session, name: str, site_id: int | None, rate_limit: int | None = None) -> tuple[str, ApiKey]:
         raw, prefix, digest = keys.generate_key()

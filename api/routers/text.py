@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-import uuid
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from api import checking
 from api.auth.principal import Principal
+from api.checkrun import ContentError, run_check
 from api.deps import COMMON_RESPONSES, require_key_or_staff
 from api.schemas import TextCheckRequest, TextCheckResponse
-from scanner.document import Document
-from scanner.errors import CuominError
-from scanner.findings import Severity
 
 router = APIRouter(prefix="/v1/text", tags=["check"], responses=COMMON_RESPONSES)
 
-_ORDER = ["pass", "review", "block"]
+def _site(request: Request, who: Principal, site: str):
+    """(site configuration, version), after the key's site scope is checked."""
+    ctx = request.app.state.ctx
+    if not who.can_site(site):
+        ctx.metrics.refused.labels("site_scope").inc()
+        raise HTTPException(403, f"this key may not check site {site!r}")
+    loaded = ctx.sites(site)
+    if loaded is None:
+        raise HTTPException(404, f"unknown site {site!r}")
+    return loaded
 
 
 def checker_for(request: Request, who: Principal, site: str):
-    if not who.can_site(site):
-        request.app.state.ctx.metrics.refused.labels("site_scope").inc()
-        raise HTTPException(403, f"this key may not check site {site!r}")
-    checker = request.app.state.ctx.checkers.get(site)
-    if checker is None:
-        raise HTTPException(404, f"unknown site {site!r}")
-    return checker
-
-
-def _document(content: str, body: TextCheckRequest, source: str) -> Document:
-    if body.contentType == "html":
-        from scanner.extract import extract
-
-        doc = extract(content.encode("utf-8"), source, content_type="text/html; charset=utf-8")
-    else:
-        doc = Document.from_text(content, source=source)
-    if body.title and not doc.title:
-        doc.title = body.title
-    return doc
+    """The site's checker in this process (after the scope check); the document check uses it."""
+    loaded = _site(request, who, site)
+    return request.app.state.ctx.checkers.get(loaded[0].id)
 
 
 @router.post("/check", response_model=TextCheckResponse, response_model_exclude_none=True,
@@ -47,37 +38,28 @@ def _document(content: str, body: TextCheckRequest, source: str) -> Document:
              responses={401: {"description": "no or invalid API key"}, 403: {"description": "site not in the key's scope"},
                         404: {"description": "unknown site"}, 422: {"description": "invalid request"},
                         429: {"description": "rate limit exceeded"}})
-def check_text(body: TextCheckRequest, request: Request,
-               who: Principal = Depends(require_key_or_staff)) -> dict:
-    t0 = time.perf_counter()
+async def check_text(body: TextCheckRequest, request: Request,
+                     who: Principal = Depends(require_key_or_staff)) -> Response:
+    # The check is CPU-bound: it runs on the app's check thread or checker processes (first come,
+    # first served), where the response is serialised too; the event loop only parses and sends.
+    t0 = time.monotonic()
     ctx = request.app.state.ctx
-    checker = checker_for(request, who, body.site)
-    source = body.url or f"cms:{body.dataId or '-'}"
-    items = [(body.dataId, body.content)] if body.content is not None else \
-        [(t.dataId, t.content) for t in body.texts or []]
-    results = []
-    for data_id, content in items:
-        try:
-            result = checker.check(_document(content or "", body, source))
-        except CuominError as exc:
-            raise HTTPException(400, f"cannot read the content: {exc.message}") from None
-        one = checking.text_result(result, data_id)
-        ctx.metrics.checks.labels("text", one["suggestion"]).inc()
-        for label in one["labels"]:
-            ctx.metrics.hits.labels(label["label"]).inc(len(label["hits"]))
-        results.append(one)
-    worst = max(results, key=lambda r: _ORDER.index(r["suggestion"]), default=None)
-    risk = max((r["riskLevel"] for r in results), key=_risk_rank, default="none")
-    out = {
-        "requestId": uuid.uuid4().hex, "dataId": body.dataId,
-        "suggestion": worst["suggestion"] if worst else "pass", "riskLevel": risk,
-        "labels": results[0]["labels"] if body.content is not None else [],
-        "ruleset": checker.ruleset, "elapsedMs": round((time.perf_counter() - t0) * 1000, 2),
-    }
-    if body.texts is not None:
-        out["results"] = results
-    return out
+    loop = asyncio.get_running_loop()
+    try:
+        if ctx.check_processes is not None:
+            site, version = await run_in_threadpool(_site, request, who, body.site)
+            content, counts = await asyncio.wrap_future(
+                ctx.check_processes.submit(site, version, ctx.checkers.generation, body, t0))
+        else:
+            content, counts = await loop.run_in_executor(ctx.check_pool, _check_here, request, who, body, t0)
+    except ContentError as exc:
+        raise HTTPException(400, f"cannot read the content: {exc}") from None
+    for suggestion, hits in counts:
+        ctx.metrics.checks.labels("text", suggestion).inc()
+        for label, n in hits.items():
+            ctx.metrics.hits.labels(label).inc(n)
+    return Response(content, media_type="application/json")
 
 
-def _risk_rank(level: str) -> int:
-    return -1 if level == "none" else int(Severity.parse(level))
+def _check_here(request: Request, who: Principal, body: TextCheckRequest, t0: float):
+    return run_check(checker_for(request, who, body.site), body, t0)

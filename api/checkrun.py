@@ -1,0 +1,133 @@
+"""Running CMS text checks: on the app's check thread, or on a pool of checker processes.
+
+A check is CPU-bound Python; threads of one process share the GIL, so more than one check thread
+per process only interleaves requests.  ``CUOMIN_CHECK_PROCESSES=N`` (N ≥ 1) runs the checks on N
+worker processes fed from one first-come-first-served queue by a single uvicorn process: every
+request goes to the next free core.  (``--workers N`` instead pins each keep-alive connection to
+one process for its life, and a CMS's connections often land unevenly: one process queues while the
+other idles.)  The response is built and serialised where the check ran; the parent only sends it.
+
+Each checker process keeps its own per-site checkers, built from the site configuration and
+version the request carries, and reloads their rule data when the parent's data generation moves
+on (a dictionary approval).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+
+from api import checking
+from api.schemas import TextCheckRequest, TextCheckResponse
+from scanner.document import Document
+from scanner.errors import CuominError
+from scanner.findings import Severity
+
+_ORDER = ["pass", "review", "block"]
+
+
+class ContentError(Exception):
+    """The content could not be read (HTML extraction failed); becomes a 400."""
+
+
+def document_for(content: str, body: TextCheckRequest, source: str) -> Document:
+    if body.contentType == "html":
+        from scanner.extract import extract
+
+        doc = extract(content.encode("utf-8"), source, content_type="text/html; charset=utf-8")
+    else:
+        doc = Document.from_text(content, source=source)
+    if body.title and not doc.title:
+        doc.title = body.title
+    return doc
+
+
+def _risk_rank(level: str) -> int:
+    return -1 if level == "none" else int(Severity.parse(level))
+
+
+def run_check(checker, body: TextCheckRequest, t0: float) -> tuple[bytes, list[tuple[str, dict[str, int]]]]:
+    """(response JSON, per text (suggestion, hits per label) for the metrics).  ``t0``: ``time.monotonic()``
+    when the request arrived (system-wide, so comparable across processes)."""
+    source = body.url or f"cms:{body.dataId or '-'}"
+    items = [(body.dataId, body.content)] if body.content is not None else \
+        [(t.dataId, t.content) for t in body.texts or []]
+    results, counts = [], []
+    for data_id, content in items:
+        try:
+            result = checker.check(document_for(content or "", body, source))
+        except CuominError as exc:
+            raise ContentError(exc.message) from None
+        one = checking.text_result(result, data_id)
+        counts.append((one["suggestion"], {lb["label"]: len(lb["hits"]) for lb in one["labels"]}))
+        results.append(one)
+    worst = max(results, key=lambda r: _ORDER.index(r["suggestion"]), default=None)
+    risk = max((r["riskLevel"] for r in results), key=_risk_rank, default="none")
+    out = {
+        "requestId": uuid.uuid4().hex, "dataId": body.dataId,
+        "suggestion": worst["suggestion"] if worst else "pass", "riskLevel": risk,
+        "labels": results[0]["labels"] if body.content is not None else [],
+        "ruleset": checker.ruleset, "elapsedMs": round((time.monotonic() - t0) * 1000, 2),
+    }
+    if body.texts is not None:
+        out["results"] = results
+    # what FastAPI's response_model (exclude_none) would send, in one pass of pydantic-core's serialiser
+    return TextCheckResponse.model_validate(out).model_dump_json(exclude_none=True).encode("utf-8"), counts
+
+
+# -- the checker processes ------------------------------------------------------------------------
+_detectors: list[str] | None = None
+_checkers: dict[str, tuple[str, object]] = {}
+_generation = 0
+
+
+def _init_process(detectors: list[str] | None, generation: int) -> None:
+    """Runs once in each checker process: load the detectors and warm them up before the first request."""
+    global _detectors, _generation
+    from api.context import WARM_UP_TEXT
+    from scanner.pipeline import Checker
+
+    _detectors, _generation = detectors, generation
+    Checker(detectors=detectors).check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
+
+
+def _check_in_process(site, version: str, generation: int, body: TextCheckRequest, t0: float):
+    global _generation
+    from scanner.pipeline import Checker
+
+    if generation != _generation:
+        for _v, checker in list(_checkers.values()):
+            checker.reload()
+        _generation = generation
+    cached = _checkers.get(site.id)
+    if cached is None or cached[0] != version:
+        cached = (version, Checker(site, detectors=_detectors))
+        _checkers[site.id] = cached
+    return run_check(cached[1], body, t0)
+
+
+class ProcessChecks:
+    """The pool of checker processes (started with the app, warmed up before it serves)."""
+
+    def __init__(self, processes: int, detectors: list[str] | None):
+        import multiprocessing
+
+        self.processes = processes
+        self.detectors = detectors
+        # forkserver: children start from a clean interpreter, not a copy of the threaded server
+        self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("forkserver"),
+                                         initializer=_init_process, initargs=(detectors, 0))
+
+    def start(self) -> None:
+        """Start every process now (each warms up in its initializer) and wait for them."""
+        futures = [self._pool.submit(time.sleep, 0.5) for _ in range(self.processes)]
+        for f in futures:
+            f.result()
+
+    def submit(self, site, version: str, generation: int, body: TextCheckRequest, t0: float):
+        """``generation``: the app's rule-data generation (:attr:`CheckerPool.generation`)."""
+        return self._pool.submit(_check_in_process, site, version, generation, body, t0)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
