@@ -29,6 +29,8 @@ from scanner.privacy.masking import MASK_CHARS, MaskPolicy, exposure
 _EMPTY = frozenset(("", "无", "-", "—", "/", "／", "否", "正常", "健康", "良好", "合格", "未见异常", "空", "null", "None", "0"))
 _ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
 _SCI = re.compile(r"^([1-9])\.([0-9]{4,14})[Ee]\+?17$")
+_MASK_STR = "".join(sorted(MASK_CHARS))
+_MASKED = re.compile("[" + re.escape(_MASK_STR) + "]")
 
 
 def _kind_of(head: str, headers: Mapping[str, Sequence[str]]) -> str | None:
@@ -101,6 +103,7 @@ class TablePass:
             for c in table.cells:
                 if header_row is None or c.row > header_row:
                     rows[c.row][c.col] = c
+            self._labels = {col: f"列标题：{head}" for col, (_, head) in kinds.items()}
             for row in sorted(rows):
                 self.row(table, kinds, rows[row])
         return self.added
@@ -114,13 +117,14 @@ class TablePass:
             if cell is None:
                 continue
             value = self.text[cell.start:cell.end].strip()
-            if value in _EMPTY or set(value) <= MASK_CHARS:
+            if value in _EMPTY or not value.strip(_MASK_STR):
                 continue
             found = self.inside(cell)
+            label = self._labels[col]
             for h in found:
                 h.details["_cell"] = (self._table_pos, cell.row, col)
-                if f"列标题：{head}" not in h.context:
-                    h.context.append(f"列标题：{head}")
+                if label not in h.context:
+                    h.context.append(label)
                 h.score = min(1.0, h.score + 0.03)
                 h.details["column"] = head
                 if table.hidden:
@@ -133,7 +137,7 @@ class TablePass:
                 health_cells.append((cell, value))
                 continue
             if kind == "name":
-                if any(ch in MASK_CHARS for ch in value):
+                if _MASKED.search(value):
                     person_masked = True
                 elif is_name(value):
                     person = value
