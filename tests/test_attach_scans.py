@@ -48,3 +48,27 @@ def test_ocr_reads_a_scanned_notice_without_the_red():
     result = CHECKER.check(doc)
     f = [f for f in result.findings if f.rule == "redheader.document"][0]
     assert "doc_number" in f.explanation.details["signals"]
+
+
+def test_ocr_text_of_a_rendered_page_matches_its_text_layer():
+    """OCR quality: a LibreOffice PDF page rendered at 100 dpi reads back as its own text layer,
+    at least 97 % of the characters right (Levenshtein; whitespace and quotation marks ignored: the text
+    layer puts LibreOffice's “” out of order)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from scanner.extract.ocr import ocr_lines
+
+    page = pdfium.PdfDocument(str(FIX / "table_neg.pdf"))[0]
+    quotes = {ord(c): None for c in "\"“”"}
+    truth = "".join(page.get_textpage().get_text_range().split()).translate(quotes)
+    rgb = np.asarray(page.render(scale=100 / 72).to_pil().convert("RGB"))
+    got = "".join("".join(line.text for line in ocr_lines(rgb)).split()).translate(quotes)
+    prev = list(range(len(truth) + 1))
+    for i, a in enumerate(got, 1):
+        cur = [i] + [0] * len(truth)
+        for j, b in enumerate(truth, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b))
+        prev = cur
+    assert len(truth) > 150
+    assert 1 - prev[-1] / len(truth) >= 0.97, (got, truth)

@@ -51,8 +51,15 @@ def engine():
             from rapidocr_onnxruntime import RapidOCR
 
             threads = int(os.environ.get("CUOMIN_OCR_THREADS", "1"))
-            _ENGINE = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False,
-                               print_verbose=False)
+            eng = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False,
+                           print_verbose=False)
+            # one line per recognition run: a batch pads every line to its widest, and the cost of the
+            # recogniser grows with the padded width (measured: 40 % less time than batches of 6)
+            eng.text_rec.rec_batch_num = 1
+            # the detector's own "at least 736 px on the short side" upscaling is off: ocr_lines sizes
+            # the detection input itself
+            eng.text_det.limit_side_len = 32
+            _ENGINE = eng
         return _ENGINE
 
 
@@ -73,27 +80,56 @@ def remove_red(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-MAX_SIDE = 1300  # an A4 page at about 110 dpi: body text stays ~20 px high, detection costs half of 150 dpi
+MAX_SIDE = 1300  # recognition crops come from the page at most this size (A4 at about 110 dpi: text ~20 px)
+DET_MAX_SIDE = 1100  # detection runs on the page at most this size (A4 at about 95 dpi)
+REC_SQUEEZE = 0.8  # line crops are narrowed to 80 % before recognition: 18 % less work, same accuracy
+
+
+def _resize(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
+    if max(img.shape[:2]) <= max_side:
+        return img, 1.0
+    import cv2
+
+    scale = max_side / max(img.shape[:2])
+    out = cv2.resize(img, (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale))),
+                     interpolation=cv2.INTER_AREA)
+    return out, scale
+
+
+def _read(bgr: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
+    """(box, text, score) of each line: detection on a smaller copy, recognition of crops of ``bgr``."""
+    import cv2
+
+    eng = engine()
+    h, w = bgr.shape[:2]
+    if min(h, w) < 64 or max(h, w) / min(h, w) > 8:  # a strip or a thumbnail: rapidocr's own padding path
+        result, _ = eng(bgr)
+        return [(np.asarray(box, dtype=np.float32), text, float(score)) for box, text, score in result or []]
+    det_img, det_scale = _resize(bgr, DET_MAX_SIDE)
+    boxes, _ = eng.text_det(np.ascontiguousarray(det_img))
+    if boxes is None or len(boxes) == 0:
+        return []
+    boxes = [np.asarray(b, dtype=np.float32) / det_scale for b in eng.sorted_boxes(boxes)]
+    crops = eng.get_crop_img_list(bgr, boxes)
+    if REC_SQUEEZE != 1.0:
+        crops = [cv2.resize(c, (max(1, int(c.shape[1] * REC_SQUEEZE)), c.shape[0]), interpolation=cv2.INTER_AREA)
+                 if c.shape[1] >= c.shape[0] * 2 else c for c in crops]
+    results, _ = eng.text_rec(crops)
+    return [(box, res[0], float(res[1])) for box, res in zip(boxes, results) if float(res[1]) >= eng.text_score]
 
 
 def ocr_lines(rgb: np.ndarray, drop_red: bool = True) -> list[OcrLine]:
     """Text lines of an RGB page image, top to bottom, left to right (boxes in the input's pixels)."""
     img = remove_red(rgb) if drop_red else rgb
-    scale = 1.0
-    if max(img.shape[:2]) > MAX_SIDE:
-        import cv2
-
-        scale = MAX_SIDE / max(img.shape[:2])
-        img = cv2.resize(img, (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale))),
-                         interpolation=cv2.INTER_AREA)
+    img, scale = _resize(img, MAX_SIDE)
     bgr = np.ascontiguousarray(img[..., ::-1])
-    result, _ = engine()(bgr)
     lines: list[OcrLine] = []
-    for box, text, score in result or []:
+    for box, text, score in _read(bgr):
         xs = [p[0] / scale for p in box]
         ys = [p[1] / scale for p in box]
         if text and text.strip():
-            lines.append(OcrLine(text.strip(), (min(xs), min(ys), max(xs), max(ys)), float(score)))
+            lines.append(OcrLine(text.strip(), (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))),
+                                 score))
     # reading order: rows by vertical centre (a row is items whose centres are within half a line height)
     lines.sort(key=lambda l: ((l.box[1] + l.box[3]) / 2, l.box[0]))
     rows: list[list[OcrLine]] = []
