@@ -1,7 +1,7 @@
 """Throughput of the queue pipeline on a generated government site served on 127.0.0.1.
 
-    .venv/bin/python bench/pipeline_throughput.py [--pages 10000] [--attachments 1000]
-                                                  [--detectors planted|real] [--workers 1,2]
+    .venv/bin/python bench/pipeline_throughput.py [--pages 10000] [--attachments 1000] [--body-chars 0]
+                                                  [--detectors planted|real] [--workers 1,2] [--threads 4]
 
 For each worker count: a fresh PostgreSQL schema, a fresh Redis namespace, `cuomin worker
 --processes N` and `cuomin scan DIR --broker redis://…`; then an unchanged re-scan.  Prints one JSON
@@ -63,6 +63,23 @@ def group_cpu(pgid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def add_prose(root: Path, chars: int) -> None:
+    """Give every content page ``chars`` characters of real government prose: a window of the seed
+    documents (../shared/seeds), a different one per page, as paragraphs."""
+    import html
+
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in seeds)
+    text = text * (1 + (2 * chars) // max(len(text), 1))
+    pages = sorted(p for p in root.rglob("*.html") if p.name != "index.html")
+    for i, page in enumerate(pages):
+        start = (i * 997) % (len(text) - chars)
+        paras = "".join(f"<p>{html.escape(x)}</p>" for x in text[start:start + chars].split("\n") if x.strip())
+        t = page.read_text(encoding="utf-8")
+        page.write_text(t.replace('</div>\n<div class="footer">', f'<div class="article">{paras}</div></div>\n'
+                                                                    '<div class="footer">', 1), encoding="utf-8")
+
+
 def run(root: Path, processes: int, detectors: str, env_base: dict, threads: int = 4) -> list[dict]:
     schema = f"cm_bench_{uuid.uuid4().hex[:8]}"
     env = {**env_base, "CUOMIN_DB": pg_schema_url(schema), "CUOMIN_QUEUE_NAMESPACE": f"cuomin-bench-{schema}"}
@@ -109,6 +126,8 @@ def main() -> None:
     ap.add_argument("--detectors", choices=("planted", "real"), default="planted")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    ap.add_argument("--body-chars", type=int, default=0,
+                    help="add this many characters of seed-document prose to every page (0: short generated pages)")
     ap.add_argument("--site-dir", default=f"/tmp/cuomin-bench-site-{os.getpid()}")
     args = ap.parse_args()
     root = Path(args.site_dir)
@@ -116,6 +135,8 @@ def main() -> None:
         t0 = time.perf_counter()
         write_site(root, pages=args.pages, attachments=args.attachments)
         make_attachments(root, args.attachments)
+        if args.body_chars:
+            add_prose(root, args.body_chars)
         print(f"generated {args.pages} pages + {args.attachments} DOCX attachments in {time.perf_counter() - t0:.0f} s",
               file=sys.stderr)
     env = {**os.environ, "CUOMIN_BROKER": "redis://127.0.0.1:6379/0", "CUOMIN_RATE": "0",
