@@ -57,6 +57,34 @@ def long_pdf() -> Path:
     return out
 
 
+MIX = [("table", False, 0), ("letter", True, 0), ("style_color", False, 5), ("textbox", True, 7),
+       ("header_part", False, 12), ("run_color", True, 12), ("theme_color", True, 20), ("classified", False, 26)]
+
+
+def notice_mix() -> list[Path]:
+    """Short notices as they are posted: eight fixture variants (red-header and de-reded) with 0–26
+    body paragraphs added, 1 to 5 pages each (LibreOffice renders them)."""
+    out = [CACHE / "mix" / f"{v}{'' if red else '_neg'}_{extra}.pdf" for v, red, extra in MIX]
+    if all(p.exists() for p in out):
+        return out
+    import docx
+    from make_fixtures import build
+
+    (CACHE / "mix").mkdir(parents=True, exist_ok=True)
+    sources = []
+    for (variant, red, extra), pdf in zip(MIX, out):
+        d = docx.Document(io.BytesIO(build(variant, red)))
+        for k in range(extra):
+            d.add_paragraph(PARA.format(k=k))
+        src = pdf.with_suffix(".docx")
+        d.save(src)
+        sources.append(str(src))
+    with tempfile.TemporaryDirectory() as prof:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{prof}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(CACHE / "mix"), *sources], check=True, capture_output=True, timeout=600)
+    return out
+
+
 def big_xlsx(rows: int = 100_000) -> Path:
     out = CACHE / f"roster_{rows}.xlsx"
     if out.exists():
@@ -113,6 +141,30 @@ def bench_pdf(quick: bool) -> dict:
     wall, cpu = time_it(short_run, 3 if quick else 10)
     out["short"] = {"files": len(shorts), "pages": short_pages, "wall_pages_s": round(short_pages / wall),
                     "cpu_pages_s": round(short_pages / cpu)}
+    mix = [(p.name, p.read_bytes()) for p in notice_mix()]
+    counts = [extract(b, n).metadata["pages"] for n, b in mix]
+
+    def mix_run():
+        for n, b in mix:
+            checker.check(extract(b, n))
+
+    wall, cpu = time_it(mix_run, 3 if quick else 10)
+    out["mix"] = {"files": len(mix), "pages": sum(counts), "pages_per_file": counts,
+                  "wall_pages_s": round(sum(counts) / wall), "cpu_pages_s": round(sum(counts) / cpu)}
+
+    # the floor: what pdfium alone spends opening each file and loading every page and its text
+    import pypdfium2 as pdfium
+
+    def pdfium_only():
+        for _, b in shorts:
+            pdf = pdfium.PdfDocument(b)
+            for i in range(len(pdf)):
+                pdf[i].get_textpage().get_text_range()
+            pdf.close()
+
+    wall, cpu = time_it(pdfium_only, 3 if quick else 10)
+    out["short_pdfium_floor"] = {"cpu_pages_s": round(short_pages / cpu), "cpu_ms_per_file": round(cpu / len(shorts)
+                                                                                                    * 1000, 2)}
     return out
 
 

@@ -43,13 +43,19 @@ def _open(data: bytes):
         raise CorruptFile(f"not a readable PDF ({type(exc).__name__})") from None
 
 
-def _color(fn, raw) -> tuple[int, int, int] | None:
-    r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-    if not fn(raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
-        return None
-    if a.value == 0:
-        return None
-    return r.value, g.value, b.value
+class _Rgba:
+    """Reusable out-parameters for pdfium's colour getters (one set per page, not four per object)."""
+
+    __slots__ = ("a", "b", "g", "r", "refs")
+
+    def __init__(self) -> None:
+        self.r, self.g, self.b, self.a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+        self.refs = tuple(ctypes.byref(v) for v in (self.r, self.g, self.b, self.a))
+
+    def get(self, fn, raw) -> tuple[int, int, int] | None:
+        if not fn(raw, *self.refs) or self.a.value == 0:
+            return None
+        return self.r.value, self.g.value, self.b.value
 
 
 def _bounds(obj) -> tuple[float, float, float, float] | None:
@@ -110,7 +116,7 @@ def _chromatic(rgb: tuple[int, int, int] | None) -> bool:
     return rgb is not None and max(rgb) - min(rgb) >= 40
 
 
-def _bitmap_rgb(bitmap, max_side: int = 200):
+def _bitmap_rgb(bitmap, max_side: int = 128):
     """An image object's own pixels as a small RGB array (every n-th pixel, no resampling)."""
     import numpy as np
 
@@ -142,18 +148,19 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
     order = 0
     TEXT, PATH, IMAGE = c.FPDF_PAGEOBJ_TEXT, c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_IMAGE
     get_bounds = c.FPDFPageObj_GetBounds
+    get_fill = c.FPDFPageObj_GetFillColor
+    rgba = _Rgba()
+    color_of = rgba.get
     fl, fb, fr, ft = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     bounds_refs = (ctypes.byref(fl), ctypes.byref(fb), ctypes.byref(fr), ctypes.byref(ft))
 
     for kind, raw in _objects(page.raw, c.FPDFPage_CountObjects, c.FPDFPage_GetObject, 3):
         if kind != TEXT and kind != PATH and kind != IMAGE:
             continue
-        if not get_bounds(raw, *bounds_refs):
-            continue
         order += 1
         if kind == TEXT:
-            color = _color(c.FPDFPageObj_GetFillColor, raw)
-            if not _chromatic(color):
+            color = color_of(get_fill, raw)
+            if not _chromatic(color) or not get_bounds(raw, *bounds_refs):
                 continue
             text = _text_of(raw, textpage.raw)
             if not text.strip():
@@ -165,6 +172,8 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
                 m = _matrix(raw)
                 size_pt = round(size.value * math.hypot(m.c, m.d), 2) if m is not None else round(size.value, 2)
             layout.runs.append(TextRun(text=text, color=color, size_pt=size_pt, bbox=bx, order=order, source="fill"))
+        elif not get_bounds(raw, *bounds_refs):
+            continue
         elif kind == PATH:
             bx = _box_mm(fl.value, fb.value, fr.value, ft.value, h)
             width = bx[2] - bx[0]
@@ -173,8 +182,8 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
             if not is_rule and (width < 10 or height < 10 or not 0.8 <= width / max(height, 0.01) <= 1.25):
                 continue  # neither a rule nor a round shape: not measured
             filled, stroked, curves = _path_info(raw)
-            stroke = _color(c.FPDFPageObj_GetStrokeColor, raw) if stroked else None
-            fill = _color(c.FPDFPageObj_GetFillColor, raw) if filled else None
+            stroke = color_of(c.FPDFPageObj_GetStrokeColor, raw) if stroked else None
+            fill = color_of(get_fill, raw) if filled else None
             color = stroke or fill
             if color is None:
                 continue
