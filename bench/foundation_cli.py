@@ -24,11 +24,11 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -60,20 +60,29 @@ def sentences(n: int = 10_000) -> list[str]:
 
 
 CPU: list[float] = []  # CPU seconds (user + system) of the last timed() child
+RSS: list[float] = []  # peak resident memory (MB) of the last timed() child
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, check=False, **kw)
-    elapsed = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return elapsed, proc
-
-
-def peak_rss_mb_children() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def timed(cmd: list[str], timeout: float = 600, env: dict[str, str] | None = None
+          ) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``cmd``; wall seconds and the process, its own CPU time and peak RSS (os.wait4) noted."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        elapsed = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+    CPU.append(usage.ru_utime + usage.ru_stime)
+    RSS.append(usage.ru_maxrss / 1024)
+    return elapsed, done
 
 
 def bench_lines(tmp: Path) -> dict:
@@ -82,6 +91,7 @@ def bench_lines(tmp: Path) -> dict:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     elapsed, proc = timed(CUOMIN + ["check", "--format", "json", "--lines", str(path)], timeout=3600,
                           env=child_env())
+    rss = RSS[-1]
     rows = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert len(rows) == len(lines), (len(rows), len(lines))
@@ -92,7 +102,7 @@ def bench_lines(tmp: Path) -> dict:
     top = sorted(rules.items(), key=lambda kv: -kv[1])[:4]
     return {"lines": len(lines), "chars": sum(map(len, lines)), "seconds": elapsed, "top_rules": top,
             "cpu": CPU[-1], "lines_per_s": len(lines) / elapsed, "findings": sum(len(r["findings"]) for r in rows),
-            "lines_with_findings": sum(1 for r in rows if r["findings"]), "peak_rss_mb": peak_rss_mb_children()}
+            "lines_with_findings": sum(1 for r in rows if r["findings"]), "peak_rss_mb": rss}
 
 
 SHORT = "截止2024年3月底，全县规模以上工业增加值同比增长6.8%，联席悔意办公室设在县发展改革局。\n"
@@ -118,7 +128,7 @@ def child_env(cache: Path | str | None = None, bytecode: bool = True) -> dict[st
 def series(cmd: list[str], runs: int, env_for=lambda i: child_env(), ok=(0, 1)) -> dict | None:
     """``runs`` fresh processes of ``cmd``: wall and CPU (user+sys) median and max, the 1-minute load
     average before and after."""
-    walls, cpus = [], []
+    walls, cpus, rss = [], [], []
     load0 = os.getloadavg()[0]
     for i in range(runs):
         t, proc = timed(cmd, timeout=600, env=env_for(i))
@@ -127,7 +137,8 @@ def series(cmd: list[str], runs: int, env_for=lambda i: child_env(), ok=(0, 1)) 
             return None
         walls.append(t)
         cpus.append(CPU[-1])
-    return {"runs": runs, "wall_median": statistics.median(walls), "wall_max": max(walls),
+        rss.append(RSS[-1])
+    return {"rss_max": max(rss), "runs": runs, "wall_median": statistics.median(walls), "wall_max": max(walls),
             "wall_min": min(walls), "cpu_median": statistics.median(cpus), "cpu_max": max(cpus),
             "load": (load0, os.getloadavg()[0])}
 
@@ -191,6 +202,10 @@ def _fmt(d: dict | None) -> str:
             f"{d['load'][0]:.1f} → {d['load'][1]:.1f}")
 
 
+def _rss(d: dict | None) -> str:
+    return f"{d['rss_max']:.0f} MB" if d else ""
+
+
 def render(lines: dict, startup: dict, html: dict) -> str:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     date = datetime.date.today().isoformat()
@@ -200,10 +215,12 @@ def render(lines: dict, startup: dict, html: dict) -> str:
         "only privacy": "… `--detectors privacy`", "only redheader": "… `--detectors redheader`",
         "all detectors, no bytecode cache": "all detectors, `PYTHONDONTWRITEBYTECODE=1` (every module compiled)",
         "import scanner.cli.check": "`python -c 'import scanner.cli.check'`",
-        "first run, empty cache dir": "first run on a fresh clone (empty `CUOMIN_CACHE_DIR`, builds the caches)",
+        "first run, empty cache dir": "first run on a fresh clone: empty `CUOMIN_CACHE_DIR`, the run builds "
+                                      "the data caches (bytecode already compiled)",
         "unwritable cache dir": "`CUOMIN_CACHE_DIR` cannot be created (built in memory every run)",
     }
-    rows = "\n".join(f"| {labels[k]} | {(v or {}).get('runs', '')} | {_fmt(v)} |" for k, v in startup.items()
+    rows = "\n".join(f"| {labels[k]} | {(v or {}).get('runs', '')} | {_fmt(v)} | {_rss(v)} |"
+                     for k, v in startup.items()
                      if k in labels)
     same = startup.get("same findings with and without caches", {}).get("same")
     allrun = startup.get("all detectors") or {}
@@ -218,8 +235,8 @@ upper bounds; CPU time (user + system of the process) is what a run costs withou
 interpreter); the data caches under `CUOMIN_CACHE_DIR` and the bytecode were built by one warm-up
 run, as the first run after installing does:
 
-| command | runs | wall median | wall max | CPU median | CPU max | load 1 min |
-|---|---|---|---|---|---|---|
+| command | runs | wall median | wall max | CPU median | CPU max | load 1 min | peak RSS |
+|---|---|---|---|---|---|---|---|
 {rows}
 
 On an idle machine the wall time of a run is its CPU time plus a few milliseconds: all detectors

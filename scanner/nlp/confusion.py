@@ -87,7 +87,7 @@ def _pinyin_meta(min_char_freq: int = 2000) -> dict:
                     meta={"syl_chars": built["syl_chars"],
                           "len": {"readings": len(built["readings"]), "primary": len(built["primary"])}})
         return _open_pinyin(path)
-    except (OSError, table.TableError):
+    except (OSError, ValueError, table.TableError):  # unwritable, or data the format cannot hold
         return built
 
 
@@ -282,5 +282,5 @@ def homophone_words(min_freq: int = 30) -> Mapping[str, tuple[tuple[str, int], .
     try:
         table.write(path, {"homophones": table.group(lines, _first_syllable)})
         return table.LazyTable(table.TableFile(path), "homophones", _parse_homophones, _first_syllable)
-    except (OSError, table.TableError):
+    except (OSError, ValueError, table.TableError):  # unwritable, or data the format cannot hold
         return index

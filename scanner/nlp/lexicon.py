@@ -165,7 +165,7 @@ def lexicon(min_wild_freq: int = 3) -> Lexicon:
     try:
         _write(path, lex)
         return _open(path)
-    except (OSError, table.TableError):
+    except (OSError, ValueError, table.TableError):  # unwritable, or data the format cannot hold
         return lex  # no writable cache: the in-memory tables answer the same
 
 
@@ -194,7 +194,7 @@ def pair_freq() -> Mapping[str, int]:
     try:
         table.write(path, {"pairs": table.group((p, str(f)) for p, f in pairs.items())}, meta={"len": len(pairs)})
         return _open_pairs(path)
-    except (OSError, table.TableError):
+    except (OSError, ValueError, table.TableError):  # unwritable, or data the format cannot hold
         return pairs
 
 
