@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, *, db=None, detectors: list[str
             await loop.run_in_executor(ctx.check_pool, ctx.warm_up)
         yield
         if ctx.check_processes is not None:
-            ctx.check_processes.shutdown()
+            await loop.run_in_executor(None, ctx.check_processes.shutdown)
 
     app = FastAPI(title="cuomin API", version="1", description=DESCRIPTION, docs_url="/docs", redoc_url=None,
                   lifespan=lifespan)

@@ -82,12 +82,32 @@ _checkers: dict[str, tuple[str, object]] = {}
 _generation = 0
 
 
-def _init_process(detectors: list[str] | None, generation: int) -> None:
+def _exit_with(server_pid: int) -> None:
+    """Leave when the server process is gone (killed, or stopped before it could shut the pool down):
+    a checker process's parent is the fork server, so it is not told."""
+    import os
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid was reused by someone else's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="cuomin-server-watch", daemon=True).start()
+
+
+def _init_process(detectors: list[str] | None, generation: int, server_pid: int) -> None:
     """Runs once in each checker process: load the detectors and warm them up before the first request."""
     global _detectors, _generation
     from api.context import WARM_UP_TEXT
     from scanner.pipeline import Checker
 
+    _exit_with(server_pid)
     _detectors, _generation = detectors, generation
     Checker(detectors=detectors).check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
 
@@ -112,12 +132,13 @@ class ProcessChecks:
 
     def __init__(self, processes: int, detectors: list[str] | None):
         import multiprocessing
+        import os
 
         self.processes = processes
         self.detectors = detectors
         # forkserver: children start from a clean interpreter, not a copy of the threaded server
         self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("forkserver"),
-                                         initializer=_init_process, initargs=(detectors, 0))
+                                         initializer=_init_process, initargs=(detectors, 0, os.getpid()))
 
     def start(self) -> None:
         """Start every process now (each warms up in its initializer) and wait for them."""
@@ -130,4 +151,5 @@ class ProcessChecks:
         return self._pool.submit(_check_in_process, site, version, generation, body, t0)
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Cancel what is queued, let the running checks finish, and wait for the processes to exit."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
