@@ -53,6 +53,16 @@ def test_column_header_decides_values_the_text_pass_cannot():
     assert {f.keyword for f in got["privacy.name"]} == {"张**", "李*"}
 
 
+def test_an_account_number_that_also_passes_as_an_id_is_a_bank_account_in_a_bank_column():
+    account = gen_id(RNG, region="620102", x=False)  # 18 digits with a valid region, birth date and check digit
+    rows = [["姓名", "身份证号码", "银行账号"], ["张秀英", gen_id(RNG), account]]
+    got = by_rule(CHECKER.check(table_doc(rows)))
+    assert [f.explanation.details["column"] for f in got["privacy.id"]] == ["身份证号码"]
+    bank = got["privacy.bank"]
+    assert len(bank) == 1 and bank[0].category == "BANK_CARD" and bank[0].severity.label == "high"
+    assert "按列标题判定" in bank[0].explanation.validator and bank[0].keyword == account[:4] + "*" * 10 + account[-4:]
+
+
 def test_masked_rows_are_not_reported_and_masked_names_lower_health():
     idv, mob = gen_id(RNG), gen_mobile(RNG)
     rows = [["姓名", "身份证号码", "联系电话", "病种"],

@@ -131,6 +131,12 @@ class TablePass:
                     h.details["hidden_sheet"] = True
                 if kind == "phone" and h.kind in ("phone", "landline") and h.severity < Severity.MEDIUM:
                     h.severity = Severity.MEDIUM
+                if kind == "bank" and h.kind in ("id", "permit") and h.canonical.isdigit() \
+                        and not h.details.get("masked_in_source"):
+                    # 18 digits that also pass as an ID, in a 银行账号 column: the header decides
+                    luhn = "Luhn 校验通过" if v.luhn_ok(h.canonical) else "非卡号（Luhn 不适用）"
+                    h.kind, h.rule, h.severity = "bank", "privacy.bank", Severity.HIGH
+                    h.validator = f"银行账号：{luhn}；银行账号列（数字也符合身份证号码格式，按列标题判定）"
                 if h.kind in ("id", "old_id", "permit", "name") and h.details.get("masked_in_source") is None:
                     person = person or h.canonical
             if kind == "health":
