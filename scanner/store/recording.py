@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from scanner.findings import Severity
 from scanner.store.models import FindingRow, Page, Scan, SiteColumn, utcnow
-from scanner.store.upsert import upsert
+from scanner.store.upsert import _insert
 
 FIELDS = ("detector", "rule", "category", "keyword", "excerpt", "excerpt_start", "suggestion", "location",
           "explanation", "confidence", "start", "end", "template", "hidden")
@@ -58,7 +58,7 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
     ``detectors`` when given (the link checks resolve their own rows).
     Returns (ticket id, created) per distinct fingerprint.
     """
-    from scanner.tickets.service import open_for_finding
+    from scanner.tickets.service import open_for_findings
 
     now = utcnow()
     grouped: dict[str, dict[str, Any]] = {}
@@ -73,6 +73,7 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
     if grouped:
         url = session.execute(select(Page.url).where(Page.id == page_id)).scalar_one()
         unit_id, _ = unit_for(session, site_id, url, default_unit_id)
+    rows: dict[str, dict[str, Any]] = {}
     for fp, f in grouped.items():
         values = {k: f.get(k) for k in FIELDS if k in f}
         values.update(site_id=site_id, page_id=page_id, fingerprint=fp, scan_id=scan_id,
@@ -81,15 +82,30 @@ def record_page(session: Session, *, site_id: int, page_id: int, scan_id: int | 
         values["location"] = values.get("location") or {}
         values["explanation"] = values.get("explanation") or {}
         values["suggestion"] = values.get("suggestion")
-        row_id = upsert(session, FindingRow, {**values, "first_scan_id": scan_id, "first_seen": now},
-                        ["page_id", "fingerprint"], update=[k for k in values if k not in ("page_id", "fingerprint")])
-        seen_ids.append(row_id)
-        row = session.get(FindingRow, row_id)
-        ticket_unit = default_unit_id if row.template else unit_id
-        ticket, created = open_for_finding(session, row, url, ticket_unit, now=now)
-        if row.ticket_id != ticket.id:
-            row.ticket_id = ticket.id
-        out.append((ticket.id, created))
+        rows[fp] = values
+    # one INSERT … ON CONFLICT DO UPDATE per set of columns (normally one for the whole page)
+    stored: dict[str, tuple[int, int | None]] = {}
+    by_cols: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for values in rows.values():
+        by_cols.setdefault(tuple(sorted(values)), []).append({**values, "first_scan_id": scan_id, "first_seen": now})
+    for cols, group in by_cols.items():
+        stmt = _insert(session, FindingRow).values(group)
+        stmt = stmt.on_conflict_do_update(index_elements=["page_id", "fingerprint"], set_={
+            c: stmt.excluded[c] for c in cols if c not in ("page_id", "fingerprint")})
+        for rid, fp, tid in session.execute(stmt.returning(FindingRow.id, FindingRow.fingerprint,
+                                                           FindingRow.ticket_id)):
+            stored[fp] = (rid, tid)
+    seen_ids = [stored[fp][0] for fp in rows]
+    if rows:
+        tickets = open_for_findings(session, site_id, [
+            {"values": v, "finding_id": stored[fp][0], "url": url,
+             "unit_id": default_unit_id if v.get("template") else unit_id} for fp, v in rows.items()], now=now)
+        relink = [{"f_id": stored[fp][0], "t_id": t.id} for fp, (t, _) in tickets.items() if stored[fp][1] != t.id]
+        if relink:
+            table = FindingRow.__table__
+            session.execute(update(table).where(table.c.id == bindparam("f_id")).values(ticket_id=bindparam("t_id")),
+                            relink)
+        out = [(tickets[fp][0].id, tickets[fp][1]) for fp in rows]
     resolve_gone(session, page_id, seen_ids, detectors, now)
     if content_hash is not None:
         session.execute(update(Page).where(Page.id == page_id).values(

@@ -52,6 +52,40 @@ def open_for_finding(session: Session, row: FindingRow, url: str, unit_id: int |
     return ticket, created
 
 
+def open_for_findings(session: Session, site_id: int, items: list[dict[str, Any]], kind: str = "finding",
+                      now: datetime | None = None) -> dict[str, tuple[Ticket, bool]]:
+    """:func:`open_for_finding` for many findings of one site in a few statements: one multi-row
+    INSERT … ON CONFLICT DO NOTHING, one SELECT.  ``items``: {"values": finding row values (with
+    ``fingerprint``), "finding_id", "url", "unit_id"}.  Returns fingerprint → (ticket, created)."""
+    from scanner.store.upsert import _insert
+
+    now = now or utcnow()
+    due = sla.due_at(kind, now)
+    rows = [{"site_id": site_id, "fingerprint": v["fingerprint"], "kind": kind, "state": "open", "url": it["url"],
+             "detector": v.get("detector"), "rule": v.get("rule"), "category": v.get("category"),
+             "severity": v.get("severity"),
+             "keyword": v.get("keyword"), "excerpt": v.get("excerpt"), "suggestion": v.get("suggestion"),
+             "location": v.get("location") or {}, "explanation": v.get("explanation") or {},
+             "template": bool(v.get("template")), "unit_id": it["unit_id"], "notified_at": now, "due_at": due,
+             "created_at": now, "updated_at": now, "escalation_level": 0, "reopen_count": 0, "extended": False}
+            for it in items for v in [it["values"]]]
+    stmt = _insert(session, Ticket).values(rows).on_conflict_do_nothing(index_elements=["site_id", "fingerprint"])
+    created = set(session.execute(stmt.returning(Ticket.fingerprint)).scalars())
+    fps = [r["fingerprint"] for r in rows]
+    found = {t.fingerprint: t for t in session.execute(select(Ticket).where(
+        Ticket.site_id == site_id, Ticket.fingerprint.in_(fps))).scalars()}
+    out: dict[str, tuple[Ticket, bool]] = {}
+    for it in items:
+        fp = it["values"]["fingerprint"]
+        ticket = found[fp]
+        if fp in created:
+            log_event(session, ticket, SYSTEM, "created", None, "open", url=it["url"], finding=it["finding_id"])
+        elif ticket.state == "closed":
+            transition(session, ticket, "reappear", SYSTEM, note="problem found again by a later scan", url=it["url"])
+        out[fp] = (ticket, fp in created)
+    return out
+
+
 def transition(session: Session, ticket: Ticket, action: str, actor: str, *, reason: str | None = None,
                note: str | None = None, now: datetime | None = None, **data: Any) -> Ticket:
     """Apply ``action`` (see :mod:`scanner.tickets.states`) and write it to the ledger."""
