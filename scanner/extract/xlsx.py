@@ -164,8 +164,9 @@ def _column_texts(col: tuple) -> list[str] | tuple:
             values = [col[i] for i in idx]
         if kind is float:
             conv = _float_texts(values)
-        elif kind is dt.date:
-            conv = list(map(dt.date.isoformat, values))
+        elif kind is dt.date:  # registration dates and the like repeat: format each distinct day once
+            days = {d: d.isoformat() for d in set(values)}
+            conv = list(map(days.__getitem__, values))
         else:
             conv = [_cell_text(v) for v in values]
         if idx is None:
