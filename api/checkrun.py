@@ -14,9 +14,13 @@ on (a dictionary approval).
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from api import checking
 from api.schemas import TextCheckRequest, TextCheckResponse
@@ -25,6 +29,7 @@ from scanner.errors import CuominError
 from scanner.findings import Severity
 
 _ORDER = ["pass", "review", "block"]
+log = logging.getLogger("cuomin.api")
 
 
 class ContentError(Exception):
@@ -131,24 +136,45 @@ class ProcessChecks:
     """The pool of checker processes (started with the app, warmed up before it serves)."""
 
     def __init__(self, processes: int, detectors: list[str] | None):
+        self.processes = processes
+        self.detectors = detectors
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
         import os
 
-        self.processes = processes
-        self.detectors = detectors
         # forkserver: children start from a clean interpreter, not a copy of the threaded server
-        self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("forkserver"),
-                                         initializer=_init_process, initargs=(detectors, 0, os.getpid()))
+        return ProcessPoolExecutor(max_workers=self.processes, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_init_process, initargs=(self.detectors, 0, os.getpid()))
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A checker process died (killed, out of memory): start a new pool once, for every waiting request."""
+        with self._lock:
+            if self._pool is broken:
+                log.error("a checker process died; starting new checker processes")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
 
     def start(self) -> None:
         """Start every process now (each warms up in its initializer) and wait for them."""
-        futures = [self._pool.submit(time.sleep, 0.5) for _ in range(self.processes)]
+        futures = [self._pool.submit(time.sleep, 0.2) for _ in range(self.processes)]
         for f in futures:
             f.result()
 
-    def submit(self, site, version: str, generation: int, body: TextCheckRequest, t0: float):
-        """``generation``: the app's rule-data generation (:attr:`CheckerPool.generation`)."""
-        return self._pool.submit(_check_in_process, site, version, generation, body, t0)
+    async def check(self, site, version: str, generation: int, body: TextCheckRequest, t0: float):
+        """``run_check`` on a checker process; ``generation``: the app's rule-data generation
+        (:attr:`CheckerPool.generation`).  A request whose process died is run once more on new ones."""
+        for attempt in (1, 2):
+            pool = self._pool
+            try:
+                return await asyncio.wrap_future(pool.submit(_check_in_process, site, version, generation, body, t0))
+            except BrokenProcessPool:
+                self._replace(pool)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def shutdown(self) -> None:
         """Cancel what is queued, let the running checks finish, and wait for the processes to exit."""

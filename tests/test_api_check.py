@@ -168,6 +168,17 @@ def test_checker_processes_answer_like_the_check_thread(env, tmp_path):
             assert there.json()["elapsedMs"] > 0
         assert c.post("/v1/text/check", json={"site": "other", "content": "x"}).status_code == 403
         assert 'cuomin_checks_total{kind="text",suggestion="review"} 3.0' in c.get("/metrics").text
+        # a checker process that dies (killed, out of memory) is replaced; the request is not lost
+        import os
+        import signal
+
+        pool = app.state.ctx.check_processes._pool
+        for pid in list(pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        again = c.post("/v1/text/check", json=bodies[0])
+        assert again.status_code == 200 and _same(again.json()) == _same(env["c"].post("/v1/text/check",
+                                                                                       json=bodies[0]).json())
+        assert app.state.ctx.check_processes._pool is not pool
     db.dispose()
 
 

@@ -48,8 +48,7 @@ async def check_text(body: TextCheckRequest, request: Request,
     try:
         if ctx.check_processes is not None:
             site, version = await run_in_threadpool(_site, request, who, body.site)
-            content, counts = await asyncio.wrap_future(
-                ctx.check_processes.submit(site, version, ctx.checkers.generation, body, t0))
+            content, counts = await ctx.check_processes.check(site, version, ctx.checkers.generation, body, t0)
         else:
             content, counts = await loop.run_in_executor(ctx.check_pool, _check_here, request, who, body, t0)
     except ContentError as exc:
