@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from scanner.document import Document
 from scanner.extract import extract_path
 from scanner.extract.layout import Layout, PageLayout, Rule, TextRun
-from scanner.document import Document
 from scanner.pipeline import Checker
 
 FIX = Path(__file__).parent / "fixtures" / "attachments"
@@ -78,7 +78,7 @@ def test_docx_separator_kinds(name, kind):
 def test_theme_colour_wins_over_cached_value():
     from lxml import etree
 
-    from scanner.extract.docx_styles import W, Styles
+    from scanner.extract.docx_styles import Styles, W
 
     styles = Styles(theme={"accent2": (240, 89, 62), "dk1": (0, 0, 0)})
     el = etree.fromstring(f'<w:color xmlns:w="{W}" w:val="000000" w:themeColor="accent2" w:themeShade="BF"/>')

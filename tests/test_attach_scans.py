@@ -46,7 +46,7 @@ def test_ocr_reads_a_scanned_notice_without_the_red():
     loc = doc.locate(i).to_dict()
     assert loc["page"] == 1 and 60 < loc["bbox"][1] < 300  # points from the top of the page
     result = CHECKER.check(doc)
-    f = [f for f in result.findings if f.rule == "redheader.document"][0]
+    f = next(f for f in result.findings if f.rule == "redheader.document")
     assert "doc_number" in f.explanation.details["signals"]
 
 
