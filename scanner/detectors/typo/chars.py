@@ -29,13 +29,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.detectors.typo import score as scoring
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
-from scanner.nlp.segment import Token, segment
+from scanner.nlp.segment import Token, _tokenize, segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,45 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_HAN_RUN = re.compile("[\u4e00-\u9fff]*")
+
+
+def _all_han(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` is all Han characters."""
+    return _HAN_RUN.match(text, a, b).end() == b
+
+
+@functools.lru_cache(maxsize=131072)
+def _single_proposals(ctx: str, k: int, min_word_freq: int, max_orig_freq: int
+                      ) -> tuple[tuple[int, str, str, str, int, bool], ...]:
+    """(window start in ``ctx``, candidate, relation, new word, its frequency, window known to the LM)
+    for the single character ``ctx[k]`` with up to three characters of context either side: every
+    all-Han window of 2–4 characters around it that a confusable candidate completes to a common
+    dictionary word while the window itself is no (frequent) word, in scanning order."""
+    freq = lexicon().freq
+    ch = ctx[k]
+    n = len(ctx)
+    out = []
+    for a in range(max(0, k - 3), k + 1):
+        for b in range(max(k + 1, a + 2), min(n, a + 4) + 1):
+            if not _all_han(ctx, a, b):
+                continue
+            left, right = ctx[a:k], ctx[k + 1:b]
+            matches = _window_matches(left, right, ch)
+            if not matches:
+                continue
+            orig = ctx[a:b]
+            if freq.get(orig, 0) > max_orig_freq:
+                continue
+            known = lm.in_vocab(orig)
+            for c, rel in matches:
+                word = left + c + right
+                f = freq.get(word, 0)
+                if f >= min_word_freq:
+                    out.append((a, c, rel, word, f, known))
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=65536)
 def _homophone_alts(orig: str, min_word_freq: int, ratio: float) -> tuple[tuple[str, int], ...]:
     key = confusion.sound_key(orig)
@@ -164,7 +204,7 @@ def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ..
     return tuple((c, conf[c]) for c in compl if c in conf)
 
 
-def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[int, str], tuple[int, bool]]:
+def _word_proposals(text, toks, protected, params, base) -> dict[tuple[int, str], tuple[int, bool]]:
     """Whole spans that sound like a much more frequent word: multi-character tokens, and
     two single-character tokens in a row (照/开 → 召开; ``split`` True)."""
     spans = [(t.start, t.end, False) for t in toks if 2 <= t.end - t.start <= 4]
@@ -172,7 +212,7 @@ def _word_proposals(text, toks, protected, params, base, nonhan) -> dict[tuple[i
               if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
     out: dict[tuple[int, str], tuple[int, bool]] = {}
     for a, b, split in spans:
-        if nonhan[b] != nonhan[a]:
+        if not _all_han(text, a, b):
             continue
         alts = _homophone_alts(text[a:b], params.min_word_freq, params.word_ratio)
         if not alts or any(base + k in protected for k in range(a, b)):
@@ -197,38 +237,21 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         singles = [i for i in singles if freq.get(text[i], 0) < params.max_single_freq]
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
-    nonhan = [0]
-    for ch in text:
-        nonhan.append(nonhan[-1] + (not _is_han(ch)))
-    words = _word_proposals(text, toks, protected, params, base, nonhan)
+    words = _word_proposals(text, toks, protected, params, base)
+    min_word_freq, max_orig_freq = params.min_word_freq, params.max_orig_freq
     for i in singles:
         if base + i in protected:
             continue
-        ch = text[i]
-        for a in range(max(0, i - 3), i + 1):
-            for b in range(max(i + 1, a + 2), min(n, a + 4) + 1):
-                if nonhan[b] != nonhan[a]:
-                    continue
-                left, right = text[a:i], text[i + 1:b]
-                matches = _window_matches(left, right, ch)
-                if not matches:
-                    continue
-                orig = text[a:b]
-                if freq.get(orig, 0) > params.max_orig_freq:
-                    continue
-                known = lm.in_vocab(orig)
-                for c, rel in matches:
-                    word = left + c + right
-                    f = freq.get(word, 0)
-                    if f < params.min_word_freq:
-                        continue
-                    key = (i, c)
-                    old = proposals.get(key)
-                    if old is None or len(word) > len(old[0]):
-                        # an unknown window anywhere makes the whole proposal "unknown"
-                        proposals[key] = (word, a, rel, f, known and (old is None or old[4]), False)
-                    elif not known and old[4]:
-                        proposals[key] = (*old[:4], False, False)
+        lo = max(0, i - 3)
+        found = _single_proposals(text[lo:min(n, i + 4)], i - lo, min_word_freq, max_orig_freq)
+        for da, c, rel, word, f, known in found:
+            key = (i, c)
+            old = proposals.get(key)
+            if old is None or len(word) > len(old[0]):
+                # an unknown window anywhere makes the whole proposal "unknown"
+                proposals[key] = (word, lo + da, rel, f, known and (old is None or old[4]), False)
+            elif not known and old[4]:
+                proposals[key] = (*old[:4], False, False)
     if params.real_words:
         for t in toks:
             if not 2 <= t.end - t.start <= 4 or any(base + k in protected for k in range(t.start, t.end)):
@@ -256,9 +279,10 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         if hit.pos not in best or hit.strength > best[hit.pos].strength:
             best[hit.pos] = hit
 
+    tokenize = _tokenize()
     for (a, alt), (f, split) in words.items():
         new = text[:a] + alt + text[a + len(alt):]
-        gain = lm.score([t.word for t in segment(new)]) - base_score
+        gain = lm.score([w for w, _, _ in tokenize(new, hmm=False)]) - base_score
         if gain < params.margin_word:
             continue
         diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
@@ -266,11 +290,10 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a,
                       "word-sound-split" if split else "word-sound", gain, f))
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
-        new = text[:i] + c + text[i + 1:]
-        new_toks = segment(new)
-        if not any(t.start <= i < t.end and t.end - t.start >= 2 for t in new_toks):
+        new_toks = tokenize(text[:i] + c + text[i + 1:], hmm=False)
+        if not any(s <= i < e and e - s >= 2 for _, s, e in new_toks):
             continue
-        gain = lm.score([t.word for t in new_toks]) - base_score
+        gain = lm.score([w for w, _, _ in new_toks]) - base_score
         judge(CharHit(i, text[i], c, word, a, rel, gain, f, known, real))
     # Two hits a character or two apart compete for one error: keep the stronger.
     kept: list[CharHit] = []
