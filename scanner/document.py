@@ -150,7 +150,8 @@ class Document:
         if not self.segments:
             return None
         if self._starts is None or len(self._starts) != len(self.segments):
-            self._starts = [s.start for s in self.segments]
+            starts = getattr(self.segments, "starts", None)  # a spreadsheet's array-backed map has them
+            self._starts = starts if starts is not None else [s.start for s in self.segments]
         i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             return None

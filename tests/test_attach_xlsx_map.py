@@ -63,6 +63,9 @@ def test_every_cell_segment_cuts_out_its_cell():
         assert seg.hidden == (loc["sheet"] == "底稿")
     # the dates openpyxl reads as datetimes at midnight show as plain dates in both
     assert got == expected
+    # segment_at (bisecting the map's own start array) finds each segment from its first and last character
+    for seg in doc.segments:
+        assert doc.segment_at(seg.start) == seg and doc.segment_at(seg.end - 1) == seg
     # and locate() answers every offset inside a cell with that cell
     i = doc.text.index("内部资料")
     assert doc.locate(i).to_dict() == {"sheet": "名单", "cell": "J50"}

@@ -80,6 +80,11 @@ class CellSegments(Sequence):
     def __len__(self) -> int:
         return len(self._c.starts)
 
+    @property
+    def starts(self):
+        """The segments' start offsets, ascending (what ``Document.segment_at`` bisects)."""
+        return self._c.starts
+
     def _make(self, i: int) -> Segment:
         c = self._c
         sheet = c.sheets[i]
