@@ -73,7 +73,8 @@ def cold_throughput(docs: list[str]) -> float:
     det = TypoDetector()
     site = SiteConfig()
     list(det.detect(Analysis(Document.from_text("预热。"), site)))
-    for fn in (chars._window_matches, chars._homophone_alts, chars.candidates, lm.in_vocab,
+    for fn in (chars._window_matches, chars._single_proposals, chars._homophone_alts, chars._span_alts,
+               chars.candidates, lm.in_vocab,
                confusion.candidates, confusion.same_sound, confusion.near_sound, confusion.sound_key):
         fn.cache_clear()
     t0 = time.process_time()

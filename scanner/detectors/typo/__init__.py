@@ -91,6 +91,9 @@ class TypoDetector(Detector):
         chars._component_table.cache_clear()
         chars.candidates.cache_clear()
         chars._window_matches.cache_clear()
+        chars._single_proposals.cache_clear()
+        chars._homophone_alts.cache_clear()
+        chars._span_alts.cache_clear()
         chars._real_word_alts.cache_clear()
         score.model.cache_clear()
         self._loaded = stamp

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,35 +203,56 @@ def _window_matches(left: str, right: str, ch: str) -> tuple[tuple[str, str], ..
     return tuple((c, conf[c]) for c in compl if c in conf)
 
 
+@functools.lru_cache(maxsize=65536)
+def _span_alts(span: str, min_word_freq: int, ratio: float) -> tuple[tuple[str, int], ...]:
+    """:func:`_homophone_alts` of an all-Han span; () for a span with any other character."""
+    if not _all_han(span, 0, len(span)):
+        return ()
+    return _homophone_alts(span, min_word_freq, ratio)
+
+
 def _word_proposals(text, toks, protected, params, base) -> dict[tuple[int, str], tuple[int, bool]]:
     """Whole spans that sound like a much more frequent word: multi-character tokens, and
-    two single-character tokens in a row (照/开 → 召开; ``split`` True)."""
-    spans = [(t.start, t.end, False) for t in toks if 2 <= t.end - t.start <= 4]
-    spans += [(a.start, b.end, True) for a, b in itertools.pairwise(toks)
-              if a.end - a.start == 1 and b.end - b.start == 1 and a.end == b.start]
+    two single-character tokens in a row (照/开 → 召开; ``split`` True).  ``toks``: (word, start, end)."""
+    mwf, ratio = params.min_word_freq, params.word_ratio
     out: dict[tuple[int, str], tuple[int, bool]] = {}
-    for a, b, split in spans:
-        if not _all_han(text, a, b):
+    pairs = []
+    prev_end = -1  # end of the previous token when it was a single character
+    for _, a, b in toks:
+        if b - a == 1:
+            if prev_end == a:
+                pairs.append(a - 1)
+            prev_end = b
             continue
-        alts = _homophone_alts(text[a:b], params.min_word_freq, params.word_ratio)
+        prev_end = -1
+        if b - a > 4:
+            continue
+        alts = _span_alts(text[a:b], mwf, ratio)
         if not alts or any(base + k in protected for k in range(a, b)):
             continue
         for alt, f in alts:
-            out[(a, alt)] = (f, split)
+            out[(a, alt)] = (f, False)
+    for a in pairs:
+        alts = _span_alts(text[a:a + 2], mwf, ratio)
+        if not alts or base + a in protected or base + a + 1 in protected:
+            continue
+        for alt, f in alts:
+            out[(a, alt)] = (f, True)
     return out
 
 
 def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                  params: CharParams = CharParams(), base: int = 0, toks: list[Token] | None = None) -> list[CharHit]:
     """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip;
-    ``toks`` are the clause's tokens when the caller has them (clause-relative offsets)."""
+    ``toks`` are the clause's tokens when the caller has them ((word, start, end) tuples such as
+    :class:`Token`, clause-relative offsets)."""
     lex = lexicon()
     if toks is None:
         toks = segment(text)
     # Single characters more frequent as words than ``max_single_freq`` are not looked at (no limit
     # by default: the hit model judges 不/是/地 too; the confusable rules cover 的/地/得).
     freq = lex.freq
-    singles = [t.start for t in toks if t.end - t.start == 1 and _is_han(t.word)]
+    singles = [a for w, a, b in toks if b - a == 1 and _is_han(w)]
     if params.max_single_freq < 10**9:
         singles = [i for i in singles if freq.get(text[i], 0) < params.max_single_freq]
     n = len(text)
@@ -253,14 +273,14 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
             elif not known and old[4]:
                 proposals[key] = (*old[:4], False, False)
     if params.real_words:
-        for t in toks:
-            if not 2 <= t.end - t.start <= 4 or any(base + k in protected for k in range(t.start, t.end)):
+        for w, a, b in toks:
+            if not 2 <= b - a <= 4 or any(base + k in protected for k in range(a, b)):
                 continue
-            for k, c, rel, word, f in _real_word_alts(t.word, params.real_min_freq, params.real_ratio):
-                proposals.setdefault((t.start + k, c), (word, t.start, rel, f, False, True))
+            for k, c, rel, word, f in _real_word_alts(w, params.real_min_freq, params.real_ratio):
+                proposals.setdefault((a + k, c), (word, a, rel, f, False, True))
     if not proposals and not words:
         return []
-    base_score = lm.score([t.word for t in toks])
+    base_score = lm.score([w for w, _, _ in toks])
     model = scoring.model()
     threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
     best: dict[int, CharHit] = {}
