@@ -309,11 +309,22 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         i = a + diff[0]
         judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a,
                       "word-sound-split" if split else "word-sound", gain, f))
+    # The floor a proposal's gain must pass (CharHit.margin_key without building the hit: most
+    # proposals stay below it and are dropped by ``judge`` straight away).
+    floor_real, floor_known = params.margin_real, params.margin_known
+    floor_shape, floor_sound = params.margin_shape, params.margin_sound
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
         new_toks = tokenize(text[:i] + c + text[i + 1:], hmm=False)
-        if not any(s <= i < e and e - s >= 2 for _, s, e in new_toks):
+        # tokens partition the clause: the one holding i must be a word of two or more characters
+        for _, s, e in new_toks:
+            if e > i:
+                break
+        if e - s < 2:
             continue
         gain = lm.score([w for w, _, _ in new_toks]) - base_score
+        if gain < (floor_real if real else floor_known if known else
+                   floor_shape if rel in ("shape", "component") else floor_sound):
+            continue
         judge(CharHit(i, text[i], c, word, a, rel, gain, f, known, real))
     # Two hits a character or two apart compete for one error: keep the stronger.
     kept: list[CharHit] = []
