@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
@@ -155,13 +157,27 @@ class TypoDetector(Detector):
         protected = protected_offsets(text, own)
         toks = words(analysis)
         starts = [t.start for t in toks]
+        ends = [t.end for t in toks]
+        # Tokens in order and not overlapping (as the segmenter gives them): a clause's tokens ending
+        # inside it are a run found by bisection, passed on as plain (word, start, end) tuples.
+        ordered = all(map(operator.lt, starts, ends)) and all(map(operator.le, ends, starts[1:]))
+        tok_words = [t.word for t in toks]
         for s, e in clauses(analysis):
             if e - s < 2:
                 continue
             lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-            local = [Token(t.word, t.start - s, t.end - s) for t in toks[lo:hi] if t.end <= e]
-            if sum(t.end - t.start for t in local) != e - s:
-                local = None  # a token crosses the clause edge: segment the clause on its own
+            if ordered:
+                hi = bisect.bisect_right(ends, e, lo, hi)
+                if sum(ends[lo:hi]) - sum(starts[lo:hi]) != e - s:
+                    local = None  # a token crosses the clause edge: segment the clause on its own
+                else:
+                    shift = itertools.repeat(s)
+                    local = list(zip(tok_words[lo:hi], map(operator.sub, starts[lo:hi], shift),
+                                     map(operator.sub, ends[lo:hi], shift)))
+            else:
+                local = [Token(t.word, t.start - s, t.end - s) for t in toks[lo:hi] if t.end <= e]
+                if sum(t.end - t.start for t in local) != e - s:
+                    local = None
             for hit in check_clause(text[s:e], protected, self.params, base=s, toks=local):
                 pos = s + hit.pos
                 shape = hit.relation in ("shape", "component")
