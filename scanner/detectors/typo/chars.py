@@ -211,22 +211,33 @@ def _span_alts(span: str, min_word_freq: int, ratio: float) -> tuple[tuple[str, 
     return _homophone_alts(span, min_word_freq, ratio)
 
 
-def _word_proposals(text, toks, protected, params, base) -> dict[tuple[int, str], tuple[int, bool]]:
-    """Whole spans that sound like a much more frequent word: multi-character tokens, and
-    two single-character tokens in a row (照/开 → 召开; ``split`` True).  ``toks``: (word, start, end)."""
-    mwf, ratio = params.min_word_freq, params.word_ratio
-    out: dict[tuple[int, str], tuple[int, bool]] = {}
-    pairs = []
+def _token_kinds(toks) -> tuple[list[int], list[tuple[int, int]], list[int]]:
+    """One pass over the (word, start, end) tokens: the starts of single Han characters, the
+    (start, end) of tokens of 2–4 characters, and the starts of two single-character tokens in a row."""
+    singles: list[int] = []
+    spans: list[tuple[int, int]] = []
+    pairs: list[int] = []
     prev_end = -1  # end of the previous token when it was a single character
-    for _, a, b in toks:
+    for w, a, b in toks:
         if b - a == 1:
             if prev_end == a:
                 pairs.append(a - 1)
             prev_end = b
-            continue
-        prev_end = -1
-        if b - a > 4:
-            continue
+            if "\u4e00" <= w <= "\u9fff":
+                singles.append(a)
+        else:
+            prev_end = -1
+            if 2 <= b - a <= 4:
+                spans.append((a, b))
+    return singles, spans, pairs
+
+
+def _word_proposals(text, spans, pairs, protected, params, base) -> dict[tuple[int, str], tuple[int, bool]]:
+    """Whole spans that sound like a much more frequent word: multi-character tokens (``spans``), and
+    two single-character tokens in a row (``pairs``, 照/开 → 召开; ``split`` True)."""
+    mwf, ratio = params.min_word_freq, params.word_ratio
+    out: dict[tuple[int, str], tuple[int, bool]] = {}
+    for a, b in spans:
         alts = _span_alts(text[a:b], mwf, ratio)
         if not alts or any(base + k in protected for k in range(a, b)):
             continue
@@ -252,12 +263,12 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     # Single characters more frequent as words than ``max_single_freq`` are not looked at (no limit
     # by default: the hit model judges 不/是/地 too; the confusable rules cover 的/地/得).
     freq = lex.freq
-    singles = [a for w, a, b in toks if b - a == 1 and _is_han(w)]
+    singles, spans, pairs = _token_kinds(toks)
     if params.max_single_freq < 10**9:
         singles = [i for i in singles if freq.get(text[i], 0) < params.max_single_freq]
     n = len(text)
     proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
-    words = _word_proposals(text, toks, protected, params, base)
+    words = _word_proposals(text, spans, pairs, protected, params, base)
     min_word_freq, max_orig_freq = params.min_word_freq, params.max_orig_freq
     for i in singles:
         if base + i in protected:
