@@ -10,6 +10,8 @@ tools report raw tints), paths (lines, thin rectangles, circles) with stroke and
 fill colours, and images with their share of red pixels.  Pages without a text
 layer (scans) are rendered and read by the offline OCR engine, red pixels removed
 first; their red regions (masthead blocks, rules, seals) are measured on the raster.
+Pages that look like a 公示 list (personal-data column headers in their text) are
+also read by pdfplumber for their tables (:mod:`scanner.extract.pdf_tables`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from scanner.document import Document, Location, Segment
 from scanner.errors import CorruptFile, EncryptedFile, ExtractionError, LimitExceeded
 from scanner.extract.layout import ImageBox, Layout, PageLayout, Rule, TextRun
 from scanner.extract.limits import check_pages, options_deadline
+from scanner.extract.pdf_tables import PdfTables
 
 MEDIA_TYPE = "application/pdf"
 PT_MM = 25.4 / 72
@@ -286,6 +289,7 @@ def _line_segments(raw: str, textpage, number: int, height: float) -> tuple[str,
 def extract_pdf(data: bytes, source: str, options: object) -> Document:
     deadline = options_deadline(options, "PDF extraction")
     pdf = _open(data)
+    tables: PdfTables | None = None
     try:
         try:
             count = len(pdf)
@@ -299,6 +303,7 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
         pages: list[PageLayout] = []
         pos = 0
         ocr_pages: list[int] = []
+        tables = PdfTables(data, deadline)
         want_ocr = getattr(options, "ocr", True)
         for i in range(count):
             deadline.check()
@@ -327,8 +332,14 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
                     pos += len(text) + 1
             else:
                 text, lines = _line_segments(raw, textpage, number, h)
-                for s_, e_, loc in lines:
-                    segments.append(Segment(pos + s_, pos + e_, loc))
+                cut = None
+                if tables.wanted(raw):
+                    cut = tables.page(number, textpage, h, raw, pos, lines)
+                if cut is not None:
+                    segments.extend(cut)
+                else:
+                    for s_, e_, loc in lines:
+                        segments.append(Segment(pos + s_, pos + e_, loc))
                 if number == 1 or number == count:
                     pages.append(page_evidence(page, textpage, number))
                 if text and not text.endswith("\n"):
@@ -336,13 +347,21 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
                 pieces.append(text)
                 pos += len(text)
         out = "".join(pieces)
+        found = tables.finish()
+        metadata: dict = {"pages": count, **({"ocr_pages": ocr_pages} if ocr_pages else {})}
+        if tables.pages_read:
+            metadata["table_pages_read"] = tables.pages_read
+        if tables.stopped:
+            metadata["tables_stopped"] = tables.stopped
         return Document(text=out, segments=segments, media_type=MEDIA_TYPE, layout=Layout(kind="pdf", pages=pages),
-                        metadata={"pages": count, **({"ocr_pages": ocr_pages} if ocr_pages else {})})
+                        tables=found, metadata=metadata)
     except ExtractionError:
         raise
     except (MemoryError, RecursionError) as exc:
         raise LimitExceeded(f"PDF is too complex to read ({type(exc).__name__})") from None
     finally:
+        if tables is not None:
+            tables.finish()
         try:
             pdf.close()
         except Exception:

@@ -1,0 +1,321 @@
+"""PDF tables: 公示 lists read with pdfplumber, only on the pages that look like one.
+
+The PDF text comes from pypdfium2 (:mod:`scanner.extract.pdf`); pdfplumber parses
+a page about ten times slower, so it is opened only for pages whose pdfium text
+has column headers of at least two kinds of personal data (姓名, 身份证/公民身份号码,
+联系电话, 银行账号, 住址 … as short pieces of text: :func:`looks_tabular`) and for the page after a page
+where a table was found (a list running on without its header).  An ordinary
+notice never opens it.
+
+pdfplumber gives the geometry only: the ruled tables of the page (line
+strategy) and each cell's box.  The cell's text is the pdfium characters whose
+centres fall inside that box, so every :class:`~scanner.document.TableCell`
+points at offsets of the document text, and the page's line segments are split
+so that a cell's span is located ``{"page", "bbox", "table", "cell": "R2C3"}``.
+A table whose first row on the next page has the same columns continues the
+table of the previous page (a repeated header row is dropped).
+
+Limits: at most :data:`MAX_PAGES` pages and :data:`MAX_SECONDS` (or half the
+extraction time left) of pdfplumber work per file; past them, or on any error
+inside pdfplumber, the attachment keeps its text without further tables (logged,
+never raised).
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+
+from scanner.document import Location, Segment, Table, TableCell
+
+log = logging.getLogger(__name__)
+
+# one group per kind of personal-data column; a page is tabular when it names two kinds
+HEADER_GROUPS = (
+    ("姓名", "户主", "申请人"),
+    ("身份证", "公民身份号码", "证件号码", "身份号码"),
+    ("联系电话", "手机号", "电话号码", "联系方式"),
+    ("银行账号", "银行帐号", "银行卡号", "存折号", "社保卡号"),
+    ("家庭住址", "住址", "家庭地址", "居住地址", "户籍地址"),
+)
+MIN_GROUPS = 2
+HEADER_CELL_CHARS = 12
+MAX_PAGES = 300
+MAX_SECONDS = 30.0
+SAME_COLUMN_PT = 6.0  # column edges this close on two pages: the same table running on
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _groups(text: str) -> int:
+    return sum(1 for group in HEADER_GROUPS if any(w in text for w in group))
+
+
+def looks_tabular(text: str) -> bool:
+    """Whether a page's text has column headers of at least :data:`MIN_GROUPS` kinds of personal data.
+
+    A header cell is a short piece of text between gaps (pdfium puts a space or a line
+    break between cells), so the words must stand in pieces of at most
+    :data:`HEADER_CELL_CHARS` characters: a sentence asking for 姓名、身份证号码和联系电话
+    is not a table.  The whole-text test runs first, so an ordinary page costs a few
+    substring searches.
+    """
+    if _groups(text) < MIN_GROUPS:
+        return False
+    return _groups(" ".join(t for t in text.split() if len(t) <= HEADER_CELL_CHARS)) >= MIN_GROUPS
+
+
+@dataclass(slots=True)
+class _Open:
+    """The table of the previous page, for a list running on over the next page."""
+
+    index: int
+    edges: list[float]  # column x edges (x0 of each column and the last x1)
+    next_row: int
+    header: list[str]
+
+
+@dataclass(slots=True)
+class PdfTables:
+    """pdfplumber over the pages of one PDF that look tabular; see the module docstring."""
+
+    data: bytes
+    deadline: object | None = None
+    pages_read: int = 0
+    seconds: float = 0.0
+    stopped: str | None = None  # why table extraction stopped early ("pages", "time", "error")
+    _cells: dict[int, list[TableCell]] = field(default_factory=dict)
+    _pdf: object | None = None
+    _open: _Open | None = None
+
+    def wanted(self, text: str) -> bool:
+        """Whether the page with pdfium text ``text`` (next in order) should be read for tables."""
+        if self.stopped:
+            return False
+        return self._open is not None or looks_tabular(text)
+
+    def page(self, number: int, textpage, height: float, raw: str, base: int,
+             lines: list[tuple[int, int, Location]]) -> list[Segment] | None:
+        """Tables of page ``number``; the page's segments (cells split out) or None when it has none.
+
+        ``raw`` is the pdfium text of the page, ``base`` the document offset of its first
+        character and ``lines`` its line segments (page-relative offsets, as made by the
+        PDF extractor).  Never raises: a failure stops table extraction for the file.
+        """
+        if self.pages_read >= MAX_PAGES:
+            self._stop("pages")
+            return None
+        budget = MAX_SECONDS
+        remaining = getattr(self.deadline, "remaining", lambda: None)()
+        if remaining is not None:
+            budget = min(budget, remaining / 2)
+        if self.seconds >= budget:
+            self._stop("time")
+            return None
+        t0 = time.process_time()
+        w0 = time.monotonic()
+        try:
+            return self._page(number, textpage, height, raw, base, lines)
+        except Exception as exc:  # noqa: BLE001 - pdfplumber/pdfminer on a damaged page: no tables, not no text
+            log.warning("PDF table extraction stopped at page %d (%s)", number, type(exc).__name__)
+            self._stop("error")
+            return None
+        finally:
+            self.pages_read += 1
+            self.seconds += max(time.process_time() - t0, time.monotonic() - w0)
+
+    def _stop(self, why: str) -> None:
+        if self.stopped is None:
+            self.stopped = why
+            if why != "error":
+                log.info("PDF table extraction stopped: %s limit", why)
+
+    def _page(self, number, textpage, height, raw, base, lines):
+        if self._pdf is None:
+            import pdfplumber
+
+            self._pdf = pdfplumber.open(io.BytesIO(self.data))
+        pages = self._pdf.pages  # type: ignore[attr-defined]
+        page = pages[number - 1]
+        try:
+            found = page.find_tables(TABLE_SETTINGS)
+        finally:
+            page.close()
+        continuing, self._open = self._open, None
+        if not found:
+            return None
+        chars = _chars(textpage, raw, height)
+        clean = raw.replace("\r\n", "\n")  # the page text as the document has it (same offsets)
+        cell_segments: list[Segment] = []
+        for k, tbl in enumerate(sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))):
+            rows = [[c for c in r.cells] for r in tbl.rows]
+            ncols = max((len(r) for r in rows), default=0)
+            if len(rows) < 2 or ncols < 2:
+                continue
+            edges = _edges(rows)
+            spans = _assign(rows, chars)  # (row, col) → (start, end) page-relative
+            texts = {rc: _squeeze(clean[s:e]) for rc, (s, e) in spans.items()}
+            first = [texts.get((0, c), "") for c in range(ncols)]
+            cont = continuing if k == 0 else None
+            if cont is not None and len(cont.edges) == len(edges) and all(
+                    abs(a - b) <= SAME_COLUMN_PT for a, b in zip(cont.edges, edges)):
+                index, row0 = cont.index, cont.next_row
+                header = cont.header
+                skip = 1 if first == header and any(first) else 0
+            else:
+                index, row0, skip = len(self._cells) + 1, 0, 0
+                self._cells[index] = []
+                header = first
+            out = self._cells[index]
+            n_rows = 0
+            for r, row in enumerate(rows):
+                if r < skip:
+                    continue
+                n_rows += 1
+                for c, cell in enumerate(row):
+                    if cell is None or (r, c) not in spans:
+                        continue
+                    s, e = spans[(r, c)]
+                    grow = row0 + r - skip
+                    out.append(TableCell(index, grow, c, base + s, base + e))
+                    x0, top, x1, bottom = cell
+                    cell_segments.append(Segment(base + s, base + e, Location(
+                        page=number, bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
+                        table=index, cell=f"R{grow + 1}C{c + 1}"), role="cell"))
+            self._open = _Open(index, edges, row0 + n_rows, header)
+        if not cell_segments:
+            return None
+        return _split(lines, base, cell_segments)
+
+    def finish(self) -> list[Table]:
+        """The tables found (in order of first appearance); closes pdfplumber."""
+        if self._pdf is not None:
+            try:
+                self._pdf.close()  # type: ignore[attr-defined]
+            except Exception as exc:  # noqa: BLE001 - closing must not fail the attachment
+                log.debug("pdfplumber close failed (%s)", type(exc).__name__)
+            self._pdf = None
+        return [Table(index=index, cells=tuple(cells), header_row=0) for index, cells in self._cells.items() if cells]
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _edges(rows) -> list[float]:
+    """The column edges of a table: each column's leftmost x0, and the right edge."""
+    ncols = max(len(r) for r in rows)
+    xs: list[float | None] = [None] * ncols
+    right = 0.0
+    for row in rows:
+        for c, cell in enumerate(row):
+            if cell is not None:
+                if xs[c] is None or cell[0] < xs[c]:  # type: ignore[operator]
+                    xs[c] = cell[0]
+                right = max(right, cell[2])
+    return [round(x if x is not None else -1.0, 1) for x in xs] + [round(right, 1)]
+
+
+def _chars(textpage, raw: str, height: float) -> list[tuple[float, float, int]]:
+    """(centre x, centre y from the top, clean page offset) of each visible character of the page.
+
+    pdfium counts its generated CRLF line breaks as two characters; the PDF extractor's
+    page text has them as one newline, so a character's offset is its pdfium index less
+    the CRLFs before it.
+    """
+    import pypdfium2.raw as c
+
+    get_box = c.FPDFText_GetCharBox
+    tp = textpage.raw
+    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    out = []
+    shift = 0
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\r" and i + 1 < n and raw[i + 1] == "\n":
+            shift += 1
+            i += 2
+            continue
+        if not ch.isspace() and get_box(tp, i, *refs):
+            out.append(((left.value + right.value) / 2, height - (bottom.value + top.value) / 2, i - shift))
+        i += 1
+    return out
+
+
+def _assign(rows, chars) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, col) → page-relative (start, end) of the cell's characters in the page text.
+
+    A cell's span runs from its first to its last character; when characters of
+    other cells lie in between (a wrapped cell whose lines the PDF interleaves with
+    its neighbours'), the longest run of the cell's own characters is kept.
+    """
+    tops = []
+    bounds = []
+    for r, row in enumerate(rows):
+        cells = [(c, cell) for c, cell in enumerate(row) if cell is not None]
+        if not cells:
+            continue
+        top = min(cell[1] for _, cell in cells)
+        bottom = max(cell[3] for _, cell in cells)
+        tops.append(top)
+        bounds.append((r, bottom, cells))
+    owner: dict[int, tuple[int, int]] = {}
+    for x, y, off in chars:
+        i = bisect.bisect_right(tops, y) - 1
+        # a merged cell spanning rows belongs to an earlier row: look back a few rows
+        for j in range(i, max(-1, i - 4), -1):
+            r, bottom, cells = bounds[j]
+            hit = None
+            for c, (x0, top, x1, bot) in cells:
+                if x0 <= x <= x1 and top <= y <= bot:
+                    hit = (r, c)
+                    break
+            if hit is not None:
+                owner[off] = hit
+                break
+    by_cell: dict[tuple[int, int], list[int]] = {}
+    for off in sorted(owner):
+        by_cell.setdefault(owner[off], []).append(off)
+    spans = {}
+    for rc, offs in by_cell.items():
+        best = (offs[0], offs[0] + 1)
+        start = prev = offs[0]
+        for off in offs[1:]:
+            if any(o in owner and owner[o] != rc for o in range(prev + 1, off)):
+                if prev + 1 - start > best[1] - best[0]:
+                    best = (start, prev + 1)
+                start = off
+            prev = off
+        if prev + 1 - start > best[1] - best[0]:
+            best = (start, prev + 1)
+        spans[rc] = best
+    return spans
+
+
+def _split(lines: list[tuple[int, int, Location]], base: int, cells: list[Segment]) -> list[Segment]:
+    """The page's segments: its line segments with the cells' spans cut out, plus the cells."""
+    cells.sort(key=lambda s: s.start)
+    starts = [s.start for s in cells]
+    out: list[Segment] = []
+    for s_, e_, loc in lines:
+        s, e = base + s_, base + e_
+        cur = s
+        i = max(0, bisect.bisect_right(starts, s) - 1)
+        while i < len(cells) and cells[i].start < e:
+            cell = cells[i]
+            if cell.end > cur:
+                if cell.start > cur:
+                    out.append(Segment(cur, cell.start, loc))
+                cur = max(cur, cell.end)
+            i += 1
+        if cur < e:
+            out.append(Segment(cur, e, loc))
+    out.extend(cells)
+    out.sort(key=lambda s: s.start)
+    return out
