@@ -33,8 +33,29 @@ def gov_terms() -> tuple[frozenset[str], re.Pattern[str] | None]:
             line = line.strip()
             if line and not line.startswith("#"):
                 terms.add(line)
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))) if terms else None
+    pattern = re.compile(_trie_pattern(terms)) if terms else None
     return frozenset(terms), pattern
+
+
+def _trie_pattern(terms) -> str:
+    """A regex matching, at each position, the longest of ``terms`` that starts there (what the
+    alternation of the terms longest first matches) as a character trie: 国务院|国务院办公厅|国家 →
+    国(?:务院(?:办公厅)?|家), one branch tried per character instead of every term."""
+    trie: dict = {}
+    for t in terms:
+        node = trie
+        for ch in t:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # a term ends here: go on greedily, else stop
+
+    return build(trie)
 
 
 @functools.lru_cache(maxsize=1)
