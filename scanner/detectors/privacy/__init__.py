@@ -100,6 +100,7 @@ class PrivacyDetector(Detector):
         "recognizers": {},  # recogniser name → False to switch one off
         "tables": True,
         "aggregate_over": 20,  # a table column with more values of one rule → one column finding (0: never)
+        "bulk_columns": True,  # long ID/phone/bank columns decided cell by cell from the table (same verdicts)
     }
 
     def __init__(self, config: dict[str, Any] | None = None):
@@ -145,11 +146,29 @@ class PrivacyDetector(Detector):
         scan = Scan(norm.text, words, window, after,
                     {"policy": self.policy, "report_masked": bool(self.config.get("report_masked"))})
         switch = self.config.get("recognizers") or {}
-        hits = self.registry.analyze(scan, lambda name: switch.get(name, True))
+
+        def enabled(name: str) -> bool:
+            return switch.get(name, True)
+
+        doc = analysis.document
+        bulk: list[Hit] = []
+        over = int(self.config.get("aggregate_over") or 0)
+        if self.config.get("bulk_columns", True) and self.config.get("tables", True) and over > 0 and doc.tables:
+            from scanner.detectors.privacy.bulk import BulkColumns
+
+            bc = BulkColumns(scan, self.registry, enabled)
+            spans = bc.columns(doc, data.header_words(), over)
+            if spans:
+                from scanner.detectors.privacy.numbers import number_pieces
+
+                mine, rest = bc.split(number_pieces(scan), bc.value_spans(norm, spans))
+                scan._cache["number_pieces"] = rest  # the text pass skips the pieces decided here
+                bulk = bc.run(mine)
+        hits = self.registry.analyze(scan, enabled)
+        hits.extend(bulk)
         pending = self._link_health(scan, hits)
         for h in hits:
             h.start, h.end = norm.to_source(h.start, h.end)
-        doc = analysis.document
         linked: set[int] = set()
         if self.config.get("tables", True) and doc.tables:
             from scanner.detectors.privacy.tables import TablePass
