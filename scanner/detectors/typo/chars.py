@@ -35,7 +35,7 @@ from pathlib import Path
 from scanner.detectors.typo import score as scoring
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
-from scanner.nlp.segment import Token, _tokenize, segment
+from scanner.nlp.segment import Token, segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +119,13 @@ def candidates(ch: str) -> dict[str, str]:
         out.setdefault(c, "component")
     out.pop(ch, None)
     return out
+
+
+def _cut():
+    """rjieba's ``cut`` (the words of ``segment``, without offsets: what a candidate's LM query needs)."""
+    import rjieba
+
+    return rjieba.cut
 
 
 def _is_han(ch: str) -> bool:
@@ -310,10 +317,10 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         if hit.pos not in best or hit.strength > best[hit.pos].strength:
             best[hit.pos] = hit
 
-    tokenize = _tokenize()
+    cut = _cut()
     for (a, alt), (f, split) in words.items():
         new = text[:a] + alt + text[a + len(alt):]
-        gain = lm.score([w for w, _, _ in tokenize(new, hmm=False)]) - base_score
+        gain = lm.score(cut(new, hmm=False)) - base_score
         if gain < params.margin_word:
             continue
         diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
@@ -325,14 +332,16 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     floor_real, floor_known = params.margin_real, params.margin_known
     floor_shape, floor_sound = params.margin_shape, params.margin_sound
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
-        new_toks = tokenize(text[:i] + c + text[i + 1:], hmm=False)
-        # tokens partition the clause: the one holding i must be a word of two or more characters
-        for _, s, e in new_toks:
-            if e > i:
+        new_words = cut(text[:i] + c + text[i + 1:], hmm=False)
+        # the words partition the clause: the one holding i must have two or more characters
+        end = 0
+        for w in new_words:
+            end += len(w)
+            if end > i:
                 break
-        if e - s < 2:
+        if len(w) < 2:
             continue
-        gain = lm.score([w for w, _, _ in new_toks]) - base_score
+        gain = lm.score(new_words) - base_score
         if gain < (floor_real if real else floor_known if known else
                    floor_shape if rel in ("shape", "component") else floor_sound):
             continue
