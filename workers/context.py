@@ -37,7 +37,7 @@ def reset() -> None:
 def db() -> Database:
     with _lock:
         if "db" not in _state:
-            _state["db"] = open_db(pre_ping=False)
+            _state["db"] = open_db(pre_ping=False, idle_tx_timeout_ms=60_000)
         return _state["db"]
 
 

@@ -84,17 +84,27 @@ _cache: dict[str, Database] = {}
 _cache_lock = threading.Lock()
 
 
-def open_db(url: str | None = None, *, upgrade: bool = True, cached: bool = True, pre_ping: bool = True) -> Database:
+def open_db(url: str | None = None, *, upgrade: bool = True, cached: bool = True, pre_ping: bool = True,
+            idle_tx_timeout_ms: int | None = None) -> Database:
     """The database at ``url``, migrated to the latest schema (once per process and URL).
 
     ``pre_ping=False`` skips the liveness round trip on every connection checkout (queue workers: a
     connection that died with the server fails its statement, the pool is invalidated and the
-    message is retried)."""
+    message is retried).  ``idle_tx_timeout_ms`` (PostgreSQL) ends a session that sits idle inside a
+    transaction that long — a worker killed while its connection lingers cannot hold row locks
+    (and so the whole scan) forever; its message is redelivered."""
     url = database_url(url)
     with _cache_lock:
         if cached and url in _cache:
             return _cache[url]
         engine = make_engine(url) if pre_ping or url.startswith("sqlite") else make_engine(url, pool_pre_ping=False)
+        if idle_tx_timeout_ms and not url.startswith("sqlite"):
+            @event.listens_for(engine, "connect")
+            def _idle_timeout(dbapi_conn, _record, ms=int(idle_tx_timeout_ms)):
+                autocommit = dbapi_conn.autocommit
+                dbapi_conn.autocommit = True
+                dbapi_conn.execute(f"SET idle_in_transaction_session_timeout = {ms}")
+                dbapi_conn.autocommit = autocommit
         if upgrade:
             migrate(engine)
         db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
