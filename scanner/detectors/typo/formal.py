@@ -43,7 +43,15 @@ _DOCNUM = re.compile(
 )
 
 
+# What every 发文字号 match holds (an issuing character, at most a bracket and spaces, a digit): text
+# without it has no match, and the full pattern (slow: a lazy run of Han characters tried at each
+# position) is not run on it.
+_DOCNUM_CORE = re.compile(rf"[发函字办令电复规报通告批呈][{_OPEN}]?\s*\d")
+
+
 def docnum(text: str) -> Iterator[Hit]:
+    if _DOCNUM_CORE.search(text) is None:
+        return
     for m in _DOCNUM.finditer(text):
         if not m.group("open") and not m.group("close"):
             continue  # "国发2024" without brackets is too ambiguous to call a 发文字号
@@ -75,6 +83,7 @@ _PAIRS = {"《": "》", "“": "”", "（": "）", "【": "】", "〔": "〕", 
 _HALF_CLOSE = {"（": ")", "【": "]", "〔": "]"}
 _HALF_OPEN = {"）": "(", "】": "[", "〕": "["}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
+_BRACKETS = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS) + ")]") + "]")
 _LIST_MARK = re.compile(r"(?:^|[；;。：:，,\s])[0-9一二三四五六七八九十a-zA-Z]{1,3}$")  # "1）" "二）" list numbering
 
 
@@ -116,7 +125,9 @@ def punctuation(text: str) -> Iterator[Hit]:
 
 def _paragraph_pairs(para: str, base: int, continued: bool = False) -> Iterator[Hit]:
     stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(para):
+    for m in _BRACKETS.finditer(para):  # the only characters the loop acts on
+        i = m.start()
+        ch = para[i]
         if ch in _PAIRS:
             stack.append((ch, i))
         elif ch in _CLOSERS or ch in ")]":
