@@ -264,3 +264,17 @@ def test_page_cap_stops_table_reading(monkeypatch, lists):
     grid = _grid(doc, doc.tables[0])
     assert all(doc.locate(c.start).page == 1 for c in doc.tables[0].cells)
     assert 10 < len(grid) - 1 < len(rows)
+
+
+def test_pdfplumber_finds_cells_from_pdfium_rulings_without_parsing_the_page(monkeypatch, lists):
+    """pdfplumber's table finder runs on the rulings pdfium read: pdfminer never parses the page."""
+    import pdfplumber.page
+
+    def no_parse(self, *a, **kw):
+        raise AssertionError("pdfminer parse of the page content")
+
+    monkeypatch.setattr(pdfplumber.page.Page, "parse_objects", no_parse)
+    rows, data = lists["two_repeat"]
+    doc = extract(data, "two.pdf")
+    assert "tables_stopped" not in doc.metadata
+    assert len(doc.tables) == 1 and len({c.row for c in doc.tables[0].cells}) == len(rows) + 1

@@ -334,7 +334,7 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
                 text, lines = _line_segments(raw, textpage, number, h)
                 cut = None
                 if tables.wanted(raw):
-                    cut = tables.page(number, textpage, h, raw, pos, lines)
+                    cut = tables.page(number, page, textpage, h, raw, pos, lines)
                 if cut is not None:
                     segments.extend(cut)
                 else:
