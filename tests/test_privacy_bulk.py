@@ -34,7 +34,8 @@ def _id_cell(rng: random.Random) -> str:
     idv = gen_id(rng, x=rng.random() < 0.15)
     return rng.choice([
         idv, idv, idv, idv.lower(), mask_mid(idv, 6, 4), mask_mid(idv, 2, 3), mask_mid(idv, 10, 4),  # birth shown
-        mask_mid(idv, 6, 1), idv[:17] + ("1" if idv[17] != "1" else "2"),  # invalid check digit
+        mask_mid(idv, 6, 1), idv[:6] + "******" + idv[12:14] + "****",  # only the birth day shows
+        idv[:17] + ("1" if idv[17] != "1" else "2"),  # invalid check digit
         idv[:15] + "000",  # Excel kept 15 significant digits
         fullwidth(idv), f"{idv[:6]} {idv[6:14]} {idv[14:]}", gen_uscc(rng, digits_only=True), gen_uscc(rng),
         gen_old_id(rng), "81" + idv[2:6] + idv[6:17] + "0", gen_order(rng, 18), "", "无", " " + idv + " ",
@@ -46,7 +47,7 @@ def _phone_cell(rng: random.Random) -> str:
     m = gen_mobile(rng)
     return rng.choice([
         m, m, m, f"{m[:3]}-{m[3:7]}-{m[7:]}", f"{m[:3]} {m[3:7]} {m[7:]}", "+86 " + m, "0086" + m, fullwidth(m),
-        mask_mid(m, 3, 4), mask_mid(m, 7, 2), "0571-87654321", "057187654321", "(010)62345678", "12012345678",
+        mask_mid(m, 3, 4), mask_mid(m, 7, 2), mask_mid(m, 5, 4), "0571-87654321", "057187654321", "(010)62345678", "12012345678",
         m + "元", "", "-", "12345", gen_order(rng, 11),
     ])
 

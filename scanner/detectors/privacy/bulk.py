@@ -45,10 +45,12 @@ from scanner.detectors.privacy.numbers import (
 )
 from scanner.detectors.privacy.recognizer import Hit, RecognizerRegistry, Scan
 from scanner.findings import Severity
+from scanner.privacy.masking import exposure
 
 _BULK_KINDS = ("id", "phone", "bank")
 _DEFAULT = (ResidentIdRecognizer, OldIdRecognizer, MobileRecognizer, LandlineRecognizer, BankCardRecognizer)
 _SLOW = object()
+_SHAPE = str.maketrans("0123456789", "0000000000")
 
 
 def _norm_spans(norm: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
@@ -84,6 +86,8 @@ class BulkColumns:
         self._any = re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!)")
         self.before = max(scan.window, 24, 10)  # context window, phone clause (24), not_personal (8/10)
         self.after = max(scan.window_after, 3)  # context window, amount_after (3)
+        self.report_masked = bool(scan.config.get("report_masked"))
+        self._allowed: dict[tuple[str, str], bool] = {}  # (kind, mask shape) → masked enough under the profile
 
     def columns(self, doc: Any, headers: Mapping[str, Sequence[str]], over: int) -> list[tuple[int, int]]:
         """Source spans of the data cells of every long ID / phone / bank column."""
@@ -134,7 +138,10 @@ class BulkColumns:
         scan = self.scan
         fast_ok = self.fast_ok
         for p in pieces:
-            got = self.fast(p) if fast_ok and not p.masked and not p.intl and p.raw == p.chars else _SLOW
+            if not fast_ok or p.intl or p.raw != p.chars:
+                got = _SLOW
+            else:
+                got = self.fast_masked(p) if p.masked else self.fast(p)
             if got is _SLOW:
                 k = len(p.chars)
                 for r in self.numeric:
@@ -149,6 +156,41 @@ class BulkColumns:
     def quiet(self, s: int, e: int) -> bool:
         """No context word of any list (nor a home/contact word) in the widest window a numeric check reads."""
         return self._any.search(self.scan.text, max(0, s - self.before), e + self.after) is None
+
+    def fast_masked(self, p: Any) -> Hit | None | object:
+        """None for a bare masked value that is masked enough under the profile, with no word around it; else _SLOW.
+
+        Masked enough is decided as ``NumberRecognizer.partial`` decides it, once per
+        mask shape (the positions of the mask characters), for the one recogniser
+        that reaches ``partial`` on such a piece.
+        """
+        c = p.chars
+        k = len(c)
+        if k == 18:  # ResidentId (BankCard: an 18-character masked value without bank context is no card)
+            if c[:2].isdigit() and not (c[:2] in v.regions() or c[:2] == "83"):
+                return _SLOW
+            kind, birth = "id", (6, 14)
+        elif k == 11:  # Mobile (Landline never takes a masked value)
+            if c[0] != "1" or not c[1:2].isdigit() or c[1] not in "3456789":
+                return _SLOW
+            kind, birth = "phone", None
+        elif k in (15, 16, 17, 19):  # BankCard (OldId needs a context word)
+            if not (c[:2].isdigit() and v.bank_prefix_ok(c)):
+                return _SLOW
+            kind, birth = "bank", None
+        else:
+            return _SLOW
+        if self.report_masked:
+            return _SLOW
+        key = (kind, c.translate(_SHAPE))
+        allowed = self._allowed.get(key)
+        if allowed is None:
+            lead, trail, visible = exposure(c)
+            hidden = birth is None or not any(birth[0] <= i < birth[1] for i in visible)
+            allowed = self._allowed[key] = self.scan.config["policy"].allows(kind, lead, trail, hidden)
+        if not allowed or not self.quiet(p.start, p.end):
+            return _SLOW
+        return None
 
     def fast(self, p: Any) -> Hit | None | object:
         """The default numeric recognisers' verdict on an unmasked bare piece with no word around it, or _SLOW."""
