@@ -32,6 +32,7 @@ import bisect
 import ctypes
 import io
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -155,7 +156,6 @@ class PdfTables:
             page.close()
         if not found:
             return None
-        chars = _chars(textpage, raw, height)
         clean = raw.replace("\r\n", "\n")  # the page text as the document has it (same offsets)
         cell_segments: list[Segment] = []
         for k, tbl in enumerate(sorted(found, key=lambda t: (t.bbox[1], t.bbox[0]))):
@@ -164,7 +164,7 @@ class PdfTables:
             if len(rows) < 2 or ncols < 2:
                 continue
             edges = _edges(rows)
-            spans = _assign(rows, chars)  # (row, col) → (start, end) page-relative
+            spans = _cell_spans(rows, textpage, raw, height)  # (row, col) → page-relative (start, end)
             texts = {rc: _squeeze(clean[s:e]) for rc, (s, e) in spans.items()}
             first = [texts.get((0, c), "") for c in range(ncols)]
             cont = continuing if k == 0 else None
@@ -317,12 +317,40 @@ def _edges(rows) -> list[float]:
     return [round(x if x is not None else -1.0, 1) for x in xs] + [round(right, 1)]
 
 
-def _chars(textpage, raw: str, height: float) -> list[tuple[float, float, int]]:
-    """(centre x, centre y from the top, clean page offset) of each visible character of the page.
+class _Cells:
+    """Point → (row, col) of a table found by pdfplumber (cells as (x0, top, x1, bottom) or None)."""
 
-    pdfium counts its generated CRLF line breaks as two characters; the PDF extractor's
-    page text has them as one newline, so a character's offset is its pdfium index less
-    the CRLFs before it.
+    def __init__(self, rows) -> None:
+        self.tops: list[float] = []
+        self.rows: list[tuple[int, list]] = []
+        for r, row in enumerate(rows):
+            cells = [(c, cell) for c, cell in enumerate(row) if cell is not None]
+            if cells:
+                self.tops.append(min(cell[1] for _, cell in cells))
+                self.rows.append((r, cells))
+
+    def at(self, x: float, y: float) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.tops, y) - 1
+        # a cell merged over rows belongs to an earlier row: look back a few rows
+        for j in range(i, max(-1, i - 4), -1):
+            r, cells = self.rows[j]
+            for c, (x0, top, x1, bottom) in cells:
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    return r, c
+        return None
+
+
+def _cell_spans(rows, textpage, raw: str, height: float) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, col) → page-relative (start, end) of the cell's characters in the page text.
+
+    The page text is read piece by piece (runs between spaces and line breaks, which
+    pdfium puts between cells): a piece whose first and last characters fall in the
+    same cell belongs to it whole; otherwise its characters are placed one by one.
+    Offsets are the page text's as the document has it: pdfium counts its generated
+    CRLF line breaks as two characters, the PDF extractor's text as one newline.
+    A cell's span runs from its first to its last piece; when pieces of other cells
+    lie in between (a wrapped cell whose lines the PDF interleaves with its
+    neighbours'), the longest run of the cell's own pieces is kept.
     """
     import pypdfium2.raw as c
 
@@ -330,70 +358,44 @@ def _chars(textpage, raw: str, height: float) -> list[tuple[float, float, int]]:
     tp = textpage.raw
     left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
-    out = []
-    shift = 0
+    grid = _Cells(rows)
+
+    def cell_of(i: int) -> tuple[int, int] | None:
+        if not get_box(tp, i, *refs):
+            return None
+        return grid.at((left.value + right.value) / 2, height - (bottom.value + top.value) / 2)
+
+    pieces: list[tuple[int, int, tuple[int, int]]] = []  # (start, end, cell) in page text offsets
+    raw_pos = clean_pos = 0
+    for line in raw.split("\r\n"):
+        for m in _PIECE.finditer(line):
+            s, e = m.span()
+            first, last = cell_of(raw_pos + s), cell_of(raw_pos + e - 1)
+            if first is not None and first == last:
+                pieces.append((clean_pos + s, clean_pos + e, first))
+            elif first is not None or last is not None or e - s > 2:
+                for k in range(s, e):
+                    owner = cell_of(raw_pos + k)
+                    if owner is not None:
+                        pieces.append((clean_pos + k, clean_pos + k + 1, owner))
+        raw_pos += len(line) + 2
+        clean_pos += len(line) + 1
+    best: dict[tuple[int, int], tuple[int, int]] = {}
     i = 0
-    n = len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == "\r" and i + 1 < n and raw[i + 1] == "\n":
-            shift += 1
-            i += 2
-            continue
-        if not ch.isspace() and get_box(tp, i, *refs):
-            out.append(((left.value + right.value) / 2, height - (bottom.value + top.value) / 2, i - shift))
-        i += 1
-    return out
+    while i < len(pieces):
+        start, end, owner = pieces[i]
+        j = i + 1
+        while j < len(pieces) and pieces[j][2] == owner:
+            end = pieces[j][1]
+            j += 1
+        old = best.get(owner)
+        if old is None or end - start > old[1] - old[0]:
+            best[owner] = (start, end)
+        i = j
+    return best
 
 
-def _assign(rows, chars) -> dict[tuple[int, int], tuple[int, int]]:
-    """(row, col) → page-relative (start, end) of the cell's characters in the page text.
-
-    A cell's span runs from its first to its last character; when characters of
-    other cells lie in between (a wrapped cell whose lines the PDF interleaves with
-    its neighbours'), the longest run of the cell's own characters is kept.
-    """
-    tops = []
-    bounds = []
-    for r, row in enumerate(rows):
-        cells = [(c, cell) for c, cell in enumerate(row) if cell is not None]
-        if not cells:
-            continue
-        top = min(cell[1] for _, cell in cells)
-        bottom = max(cell[3] for _, cell in cells)
-        tops.append(top)
-        bounds.append((r, bottom, cells))
-    owner: dict[int, tuple[int, int]] = {}
-    for x, y, off in chars:
-        i = bisect.bisect_right(tops, y) - 1
-        # a merged cell spanning rows belongs to an earlier row: look back a few rows
-        for j in range(i, max(-1, i - 4), -1):
-            r, bottom, cells = bounds[j]
-            hit = None
-            for c, (x0, top, x1, bot) in cells:
-                if x0 <= x <= x1 and top <= y <= bot:
-                    hit = (r, c)
-                    break
-            if hit is not None:
-                owner[off] = hit
-                break
-    by_cell: dict[tuple[int, int], list[int]] = {}
-    for off in sorted(owner):
-        by_cell.setdefault(owner[off], []).append(off)
-    spans = {}
-    for rc, offs in by_cell.items():
-        best = (offs[0], offs[0] + 1)
-        start = prev = offs[0]
-        for off in offs[1:]:
-            if any(o in owner and owner[o] != rc for o in range(prev + 1, off)):
-                if prev + 1 - start > best[1] - best[0]:
-                    best = (start, prev + 1)
-                start = off
-            prev = off
-        if prev + 1 - start > best[1] - best[0]:
-            best = (start, prev + 1)
-        spans[rc] = best
-    return spans
+_PIECE = re.compile(r"\S+")
 
 
 def _split(lines: list[tuple[int, int, Location]], base: int, cells: list[Segment]) -> list[Segment]:
