@@ -42,7 +42,7 @@ def _open(data: bytes):
         if "password" in msg or "security" in msg:
             raise EncryptedFile("PDF is password-protected") from None
         raise CorruptFile(f"not a readable PDF ({str(exc).splitlines()[0][:80]})") from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any pdfium failure to open is a corrupt file
         raise CorruptFile(f"not a readable PDF ({type(exc).__name__})") from None
 
 
@@ -64,7 +64,7 @@ class _Rgba:
 def _bounds(obj) -> tuple[float, float, float, float] | None:
     try:
         return obj.get_bounds()
-    except Exception:
+    except Exception:  # noqa: BLE001 - an object without bounds is skipped
         return None
 
 
@@ -224,7 +224,7 @@ def page_evidence(page, textpage, number: int) -> PageLayout:
                         box = (round(bx[0] + rbox[0] * sx, 2), round(bx[1] + rbox[1] * sy, 2),
                                round(bx[0] + rbox[2] * sx, 2), round(bx[1] + rbox[3] * sy, 2))
                         red_fraction = red_fraction * iw * ih / max(1, (rbox[2] - rbox[0]) * (rbox[3] - rbox[1]))
-                except Exception:  # an image pdfium cannot decode
+                except Exception:  # noqa: BLE001 - an image pdfium cannot decode
                     red_fraction = ring = None
             layout.images.append(ImageBox(box, red_fraction=red_fraction, kind="image", order=order,
                                           ring_coverage=ring))
@@ -293,7 +293,7 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
     try:
         try:
             count = len(pdf)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a damaged page tree is a corrupt file
             raise CorruptFile("PDF page tree is damaged") from None
         if count == 0:
             raise CorruptFile("PDF has no pages")
@@ -313,7 +313,7 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
                 raw = textpage.get_text_range()
             except ExtractionError:
                 raise
-            except Exception:
+            except Exception:  # noqa: BLE001 - an unreadable page is a corrupt file
                 raise CorruptFile(f"PDF page {i + 1} cannot be read") from None
             number = i + 1
             _, h = page.get_size()
@@ -364,5 +364,5 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
             tables.finish()
         try:
             pdf.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - closing must not hide the result
             pass
