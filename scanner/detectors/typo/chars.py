@@ -346,6 +346,8 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                    floor_shape if rel in ("shape", "component") else floor_sound):
             continue
         judge(CharHit(i, text[i], c, word, a, rel, gain, f, known, real))
+    if not best:
+        return []
     # Two hits a character or two apart compete for one error: keep the stronger.
     kept: list[CharHit] = []
     for hit in sorted(best.values(), key=lambda h: -h.strength):
