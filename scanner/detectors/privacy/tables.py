@@ -12,6 +12,7 @@ Works in source offsets (the detector maps text-pass hits back first).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,29 @@ _ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
 _SCI = re.compile(r"^([1-9])\.([0-9]{4,14})[Ee]\+?17$")
 _MASK_STR = "".join(sorted(MASK_CHARS))
 _MASKED = re.compile("[" + re.escape(_MASK_STR) + "]")
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_identity() -> bool:
+    """True when the normaliser leaves every printable non-space ASCII character as it is."""
+    return all(normalize(chr(i)).text == chr(i) for i in range(33, 127))
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_cached(value: str) -> str:
+    return normalize(value).text
+
+
+def _fold(value: str) -> str:
+    """``normalize(value).text`` of a cell value; a bare ASCII value (digits, masks) is returned as it is.
+
+    ``normalize`` runs its whole-document machinery (a large pattern) even on a
+    short cell; a printable ASCII value without spaces is unchanged by it when
+    each such character is (checked once), and other values repeat (addresses).
+    """
+    if value.isascii() and value.isprintable() and " " not in value and _ascii_identity():
+        return value
+    return _fold_cached(value)
 
 
 def _kind_of(head: str, headers: Mapping[str, Sequence[str]]) -> str | None:
@@ -190,7 +214,7 @@ class TablePass:
         return cell.start + lead, cell.start + lead + len(value)
 
     def cell_hit(self, kind: str, head: str, cell: TableCell, value: str) -> Hit | None:
-        folded = normalize(value).text
+        folded = _fold(value)
         compact = re.sub(r"[\s\-－]", "", folded).upper()
         s, e = self.span(cell, value)
         ctx = [f"列标题：{head}"]
