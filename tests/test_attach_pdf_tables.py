@@ -41,7 +41,7 @@ def _rows(n: int, seed: int = 7) -> list[list[str]]:
     return rows
 
 
-def _docx(rows: list[list[str]] | None, repeat_header: bool = True, prose: list[str] = ()) -> bytes:
+def _docx(rows: list[list[str]] | None, repeat_header: bool = True, prose: list[str] = (), narrow: bool = False) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
@@ -50,9 +50,10 @@ def _docx(rows: list[list[str]] | None, repeat_header: bool = True, prose: list[
 
     d = docx.Document()
     sec = d.sections[0]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.left_margin = sec.right_margin = Mm(20)
+    if not narrow:  # narrow: portrait, python-docx's equal column widths (IDs wrap inside their cells)
+        sec.orientation = WD_ORIENT.LANDSCAPE
+        sec.page_width, sec.page_height = Mm(297), Mm(210)
+        sec.left_margin = sec.right_margin = Mm(20)
     d.add_heading("关于2026年度城乡居民最低生活保障对象的公示", 1)
     d.add_paragraph("根据《城乡居民最低生活保障条例》，经本人申请、村（居）民委员会评议、乡镇人民政府审核，"
                     "现将拟纳入最低生活保障对象名单公示如下，公示期7天。")
@@ -71,9 +72,9 @@ def _docx(rows: list[list[str]] | None, repeat_header: bool = True, prose: list[
         for r in rows:
             for c, v in zip(t.add_row().cells, r):
                 c.text = v
-        for col, w in zip(t.columns, WIDTHS_MM):
+        for col, w in zip(t.columns, WIDTHS_MM if not narrow else ()):
             col.width = Mm(w)
-        for row in t.rows:
+        for row in t.rows if not narrow else ():
             for c, w in zip(row.cells, WIDTHS_MM):
                 c.width = Mm(w)
     d.add_paragraph("公示期间如有异议，请向某某县民政局反映。联系电话：0731-12345678")
@@ -97,6 +98,7 @@ def lists():
         "two_repeat": (long, _pdf(_docx(long, repeat_header=True))),
         "two_plain": (long, _pdf(_docx(long, repeat_header=False))),
         "prose": (None, _pdf(_docx(None, prose=notice))),
+        "narrow": (one[:8], _pdf(_docx(one[:8], narrow=True))),
     }
 
 
@@ -134,6 +136,19 @@ def test_one_page_list_header_cells_and_source_map(lists):
     assert doc.locate(title).page == 1 and doc.locate(title).table is None
     ends = [(s.start, s.end) for s in doc.segments]
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends))
+
+
+def test_wrapped_cells_keep_their_whole_value(lists):
+    """Portrait page, equal column widths: IDs, phones and addresses wrap inside their cells."""
+    rows, data = lists["narrow"]
+    doc = extract(data, "narrow.pdf")
+    table = doc.tables[0]
+    grid = _grid(doc, table)
+    id_cell = next(c for c in table.cells if c.row == 1 and c.col == 2)
+    assert "\n" in doc.text[id_cell.start:id_cell.end], "the fixture must wrap the ID"
+    assert table.header(doc.text)[2].replace("\n", "") == "公民身份号码"
+    for i, want in enumerate(rows, start=1):
+        assert [grid[i][c] for c in range(len(HEAD))] == [_squeeze(v) for v in want]
 
 
 @pytest.mark.parametrize("name", ["two_repeat", "two_plain"])
