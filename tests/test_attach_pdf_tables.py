@@ -293,3 +293,14 @@ def test_pdfplumber_finds_cells_from_pdfium_rulings_without_parsing_the_page(mon
     doc = extract(data, "two.pdf")
     assert "tables_stopped" not in doc.metadata
     assert len(doc.tables) == 1 and len({c.row for c in doc.tables[0].cells}) == len(rows) + 1
+
+
+def test_time_cap_stops_table_reading(monkeypatch, lists):
+    from scanner.extract import pdf_tables
+
+    rows, data = lists["one"]
+    counter = _Counter(monkeypatch)
+    monkeypatch.setattr(pdf_tables, "MAX_SECONDS", 0.0)
+    doc = extract(data, "gongshi.pdf")
+    assert doc.metadata["tables_stopped"] == "time" and doc.tables == [] and counter.calls == 0
+    assert rows[0][2] in doc.text
