@@ -107,7 +107,13 @@ class TcpProxy:
             except OSError:
                 pass
             finally:
+                # shutdown first: a bare close() leaves the other pump thread's recv() holding the
+                # socket open (no fd, still ESTABLISHED), so the service never sees the client go
                 for x in (a, b):
+                    try:
+                        x.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
                     try:
                         x.close()
                     except OSError:

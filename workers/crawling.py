@@ -17,10 +17,36 @@ from scanner.store.upsert import _insert
 BATCH = max(1, int(os.environ.get("CUOMIN_FETCH_BATCH", "20")))  # pages per fetch message
 
 
-def send(stage: str, lane: str, *args, **kwargs) -> None:
+def _broker_errors() -> tuple[type[BaseException], ...]:
     import dramatiq
 
-    dramatiq.get_broker().get_actor(f"{stage}_{lane}").send(*args, **kwargs)
+    errors: list[type[BaseException]] = [dramatiq.errors.ConnectionError]
+    try:
+        import redis
+
+        errors.append(redis.exceptions.ConnectionError)
+    except ImportError:  # pragma: no cover - redis is a dependency
+        pass
+    return tuple(errors)
+
+
+def send(stage: str, lane: str, *args, **kwargs) -> None:
+    """Send to ``<stage>_<lane>``, riding out a broker restart of up to ≈ 20 s (the ``cuomin scan``
+    command that seeds a scan has no queue to retry it; a worker's message would be retried)."""
+    import time
+
+    import dramatiq
+
+    actor = dramatiq.get_broker().get_actor(f"{stage}_{lane}")
+    errors = _broker_errors()
+    for attempt in range(8):
+        try:
+            actor.send(*args, **kwargs)
+            return
+        except errors:
+            if attempt == 7:
+                raise
+            time.sleep(min(0.5 * 2 ** attempt, 5.0))
 
 
 _claimed: dict[tuple, set[str]] = {}  # per process: URLs known to be claimed (and sent) in a scan
