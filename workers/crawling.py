@@ -20,7 +20,8 @@ BATCH = max(1, int(os.environ.get("CUOMIN_FETCH_BATCH", "20")))  # pages per fet
 def _broker_errors() -> tuple[type[BaseException], ...]:
     import dramatiq
 
-    errors: list[type[BaseException]] = [dramatiq.errors.ConnectionError]
+    errors: list[type[BaseException]] = [getattr(dramatiq.errors, "BrokerConnectionError", None)
+                                         or dramatiq.errors.ConnectionError]
     try:
         import redis
 
