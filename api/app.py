@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.context import AppContext
 from api.settings import Settings
+from scanner.pipeline import settle_heap
 
 HERE = Path(__file__).resolve().parent
 
@@ -71,7 +72,9 @@ class MetricsAndHeaders:
             self.metrics.latency.labels(name).observe(time.perf_counter() - t0)
 
 
-def create_app(settings: Settings | None = None, *, db=None, detectors: list[str] | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, db=None, detectors: list[str] | None = None,
+               settle: bool = False) -> FastAPI:
+    """The app.  ``settle`` (the server process does this) freezes the warmed-up heap: see ``settle_heap``."""
     settings = settings or Settings()
     ctx = AppContext.build(settings, db=db, detectors=detectors if detectors is not None else settings.detectors)
 
@@ -83,6 +86,8 @@ def create_app(settings: Settings | None = None, *, db=None, detectors: list[str
             await loop.run_in_executor(None, ctx.check_processes.start)  # each process warms up
         if settings.warm_up:
             await loop.run_in_executor(ctx.check_pool, ctx.warm_up)
+        if settle:
+            settle_heap()
         yield
         if ctx.check_processes is not None:
             await loop.run_in_executor(None, ctx.check_processes.shutdown)

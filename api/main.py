@@ -2,4 +2,4 @@
 
 from api.app import create_app
 
-app = create_app()
+app = create_app(settle=True)  # a long-lived server process: freeze the loaded rule data after warm-up
