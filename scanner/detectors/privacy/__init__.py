@@ -183,12 +183,14 @@ class PrivacyDetector(Detector):
 
         doc = analysis.document
         bulk: list[Hit] = []
+        prepared = None
         over = int(self.config.get("aggregate_over") or 0)
         if self.config.get("bulk_columns", True) and self.config.get("tables", True) and over > 0 and doc.tables:
             from scanner.detectors.privacy.bulk import BulkColumns
 
             bc = BulkColumns(scan, self.registry, enabled)
             spans = bc.columns(doc, data.header_words(), over)
+            prepared = bc.prepared
             if spans:
                 from scanner.detectors.privacy.numbers import number_pieces
 
@@ -204,7 +206,8 @@ class PrivacyDetector(Detector):
         if self.config.get("tables", True) and doc.tables:
             from scanner.detectors.privacy.tables import TablePass
 
-            tp = TablePass(doc, hits, data.header_words(), self.policy, bool(self.config.get("report_masked")))
+            tp = TablePass(doc, hits, data.header_words(), self.policy, bool(self.config.get("report_masked")),
+                           prepared)
             hits.extend(tp.run())
             linked = tp.linked_health
         hits = [h for h in hits if not (id(h) in pending and id(h) not in linked)]

@@ -88,23 +88,26 @@ class BulkColumns:
         self.after = max(scan.window_after, 3)  # context window, amount_after (3)
         self.report_masked = bool(scan.config.get("report_masked"))
         self._allowed: dict[tuple[str, str], bool] = {}  # (kind, mask shape) → masked enough under the profile
+        self.prepared: dict[int, Any] = {}
 
     def columns(self, doc: Any, headers: Mapping[str, Sequence[str]], over: int) -> list[tuple[int, int]]:
-        """Source spans of the data cells of every long ID / phone / bank column."""
-        from scanner.detectors.privacy.tables import _EMPTY, column_kinds
+        """Source spans of the data cells of every long ID / phone / bank column.
+
+        The tables' rows are prepared once here and kept in ``self.prepared`` for
+        the table pass (:func:`scanner.detectors.privacy.tables.prepare`).
+        """
+        from scanner.detectors.privacy.tables import _EMPTY, prepare
 
         text = doc.text
         spans: list[tuple[int, int]] = []
-        for table in doc.tables:
-            header_row, kinds = column_kinds(table, text, headers)
-            cols = {col for col, (kind, _) in kinds.items() if kind in _BULK_KINDS}
-            if not cols:
+        self.prepared = {}
+        for pos, table in enumerate(doc.tables):
+            _, kinds, rows = self.prepared[pos] = prepare(table, text, headers)
+            cols = [col for col, (kind, _) in kinds.items() if kind in _BULK_KINDS]
+            if rows is None or not cols:
                 continue
-            by_col: dict[int, list[tuple[int, int]]] = {c: [] for c in cols}
-            for c in table.cells:
-                if c.col in cols and (header_row is None or c.row > header_row):
-                    by_col[c.col].append((c.start, c.end))
-            for cells in by_col.values():
+            for col in cols:
+                cells = [(c.start, c.end) for r in rows.values() if (c := r.get(col)) is not None]
                 if sum(1 for s, e in cells if text[s:e].strip() not in _EMPTY) > over:
                     spans.extend(cells)
         return spans

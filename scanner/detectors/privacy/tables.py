@@ -94,9 +94,26 @@ def column_kinds(table: Table, text: str, headers: Mapping[str, Sequence[str]]) 
     return best_row, best
 
 
+Prepared = tuple[int | None, dict[int, tuple[str, str]], dict[int, dict[int, TableCell]] | None]
+
+
+def prepare(table: Table, text: str, headers: Mapping[str, Sequence[str]]) -> Prepared:
+    """(header row, personal-data columns, data rows: row → column → cell); rows is None for a table the
+    table pass does not look at (no ID / bank / phone / address / health column)."""
+    header_row, kinds = column_kinds(table, text, headers)
+    if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
+        return header_row, kinds, None
+    rows: dict[int, dict[int, TableCell]] = defaultdict(dict)
+    for c in table.cells:
+        if header_row is None or c.row > header_row:
+            rows[c.row][c.col] = c
+    return header_row, kinds, rows
+
+
 class TablePass:
     def __init__(self, document: Document, hits: list[Hit], headers: Mapping[str, Sequence[str]], pol: MaskPolicy,
-                 report_masked: bool = False):
+                 report_masked: bool = False, prepared: dict[int, Prepared] | None = None):
+        self.prepared = prepared or {}  # table index → prepare() result, when the bulk path built it already
         self.doc = document
         self.text = document.text
         self.headers = headers
@@ -120,13 +137,10 @@ class TablePass:
     def run(self) -> list[Hit]:
         for pos, table in enumerate(self.doc.tables):
             self._table_pos = pos
-            header_row, kinds = column_kinds(table, self.text, self.headers)
-            if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
+            _, kinds, rows = self.prepared[pos] if pos in self.prepared \
+                else prepare(table, self.text, self.headers)
+            if rows is None:
                 continue
-            rows: dict[int, dict[int, TableCell]] = defaultdict(dict)
-            for c in table.cells:
-                if header_row is None or c.row > header_row:
-                    rows[c.row][c.col] = c
             self._labels = {col: f"列标题：{head}" for col, (_, head) in kinds.items()}
             for row in sorted(rows):
                 self.row(table, kinds, rows[row])
