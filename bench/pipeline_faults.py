@@ -122,7 +122,7 @@ def main() -> None:
         proc = subprocess.Popen(CUOMIN + ["scan", str(site), "--quiet", "--force", "--timeout", "900"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         info = fault(proc) or {}
-        out, err = proc.communicate(timeout=1200)
+        _, err = proc.communicate(timeout=1200)
         got = counts(direct)
         ok = proc.returncode == 0 and got == expected
         row = {**info, "ok": ok, "seconds": round(time.perf_counter() - t0, 1), **got,

@@ -3,6 +3,7 @@ conditional requests, size caps, soft 404s, dark links, the shared rate limit.""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import httpx
@@ -27,8 +28,9 @@ def page(body: str, title: str = "某某区人民政府") -> bytes:
 
 SITE = {
     "/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /admin/\nSitemap: http://www.quzf.gov.cn/sm.xml\n"),
-    "/sm.xml": (200, "application/xml", b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                b'sitemap/0.9"><url><loc>http://www.quzf.gov.cn/zwdt/orphan.html</loc></url></urlset>'),
+    "/sm.xml": (200, "application/xml", (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                                         b'sitemap/0.9"><url><loc>http://www.quzf.gov.cn/zwdt/orphan.html</loc>'
+                                         b'</url></urlset>')),
     "/": (200, HTML, page('<a href="/xxgk/">信息公开</a><a href="/admin/x.html">后台</a>'
                           '<a href="https://other.example.com/">友情链接</a><a href="/down.jsp?id=7">附件</a>')),
     "/xxgk/": (200, HTML, page('<a href="/xxgk/1.html#top">通知</a><a href="mailto:a@b">信箱</a>')),
@@ -65,7 +67,7 @@ def test_robots_and_sitemap_seed_the_crawl(client):
     urls = [u for u, _, _, _ in got]
     assert urls == [BASE, "http://www.quzf.gov.cn/zwdt/orphan.html", "http://www.quzf.gov.cn/xxgk/",
                     "http://www.quzf.gov.cn/down.jsp?id=7", "http://www.quzf.gov.cn/xxgk/1.html"]
-    attach = dict((u, r) for u, _, r, _ in got)["http://www.quzf.gov.cn/down.jsp?id=7"]
+    attach = {u: r for u, _, r, _ in got}["http://www.quzf.gov.cn/down.jsp?id=7"]
     assert classify(attach.final_url, attach.headers) == "attachment"
 
 
@@ -139,5 +141,5 @@ def test_redis_rate_limit_is_shared_between_limiters():
     host = f"test-{uuid.uuid4().hex}.gov.cn"
     a, b = RedisRateLimiter(r, rate=20), RedisRateLimiter(r, rate=20)
     slots = [lim.reserve(host, 5.0) for lim in (a, b, a, b)]  # two workers share one pace for the host
-    assert all(later - earlier == pytest.approx(5.0, abs=1e-6) for earlier, later in zip(slots, slots[1:]))
+    assert all(later - earlier == pytest.approx(5.0, abs=1e-6) for earlier, later in itertools.pairwise(slots))
     r.delete(f"cuomin:rate:{host}")

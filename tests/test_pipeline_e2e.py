@@ -57,7 +57,7 @@ def test_scan_tickets_units_and_closed_loop(pipeline, tmp_path):
         "xxgk/00003.html": "不忘初心、牢记使名。"})
     with serve_directory(root) as base:
         site = _site(base)
-        scan_id, progress = _scan(pipeline, site, base)
+        _, progress = _scan(pipeline, site, base)
         assert progress["seen"] == 24 + 3 + 1 + 2  # pages, column indexes, home, attachments
         assert progress["errors"] == 0 and progress["checked"] == progress["seen"]
         with context.db().session() as s:
@@ -92,7 +92,7 @@ def test_scan_tickets_units_and_closed_loop(pipeline, tmp_path):
             assert s.execute(select(func.count()).select_from(DeadLetter)).scalar() == 0
 
         # an unchanged re-scan re-detects nothing; the corrected page stays resolved
-        scan2, progress2 = _scan(pipeline, site, base)
+        _, progress2 = _scan(pipeline, site, base)
         assert progress2["seen"] == progress["seen"]
         assert progress2["checked"] == 0 and progress2["unchanged"] == progress2["seen"]
         with context.db().session() as s:

@@ -21,10 +21,10 @@ def test_every_planted_problem_is_one_ticket_with_its_unit_and_the_loop_closes(t
     env = {**os.environ, "CUOMIN_DB": f"sqlite:///{tmp_path / 'c.db'}", "CUOMIN_BROKER": "embedded"}
     env.pop("CUOMIN_CHECKER", None)
     cmd = [sys.executable, "-m", "scanner"]
-    scan = subprocess.run(cmd + ["scan", str(site), "--quiet", "--report", str(tmp_path / "r.html")], env=env,
+    scan = subprocess.run(check=False, args=cmd + ["scan", str(site), "--quiet", "--report", str(tmp_path / "r.html")], env=env,
                           capture_output=True, text=True, timeout=600)
     assert scan.returncode == 0, scan.stderr[-3000:]
-    listed = subprocess.run(cmd + ["tickets", "list", "--format", "json"], env=env, capture_output=True, text=True,
+    listed = subprocess.run(check=False, args=cmd + ["tickets", "list", "--format", "json"], env=env, capture_output=True, text=True,
                             timeout=120)
     tickets = [json.loads(line) for line in listed.stdout.splitlines()]
     root = expected["site"]["root"]
@@ -57,9 +57,9 @@ def test_every_planted_problem_is_one_ticket_with_its_unit_and_the_loop_closes(t
     raw = page.read_bytes()
     enc = "gb18030" if "xwdt/2024/t20240408_1002.html" in expected["site"]["gb18030_pages"] else "utf-8"
     page.write_bytes(raw.decode(enc).replace("布署", "部署").encode(enc))
-    closed = subprocess.run(cmd + ["tickets", "fix", str(fixed["id"]), "--by", "县融媒体中心", "--serve", str(site)], env=env,
+    closed = subprocess.run(check=False, args=cmd + ["tickets", "fix", str(fixed["id"]), "--by", "县融媒体中心", "--serve", str(site)], env=env,
                             capture_output=True, text=True, timeout=300)
-    reopened = subprocess.run(cmd + ["tickets", "fix", str(unfixed["id"]), "--by", "县信访局", "--serve", str(site)], env=env,
+    reopened = subprocess.run(check=False, args=cmd + ["tickets", "fix", str(unfixed["id"]), "--by", "县信访局", "--serve", str(site)], env=env,
                               capture_output=True, text=True, timeout=300)
     assert "closed" in closed.stdout, closed.stdout + closed.stderr[-2000:]
     assert "reopened" in reopened.stdout, reopened.stdout + reopened.stderr[-2000:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,11 +24,11 @@ def test_cron_fires_once_per_slot_in_china_time(db):
     with db.session() as s:
         register_site(s, SiteConfig(id="quzf", base_url="http://www.quzf.gov.cn/"), schedule="0 2 * * *")
     sent = []
-    send = lambda *a: sent.append(a)  # noqa: E731
+    send = lambda *a: sent.append(a)
     # 2026-11-22 18:30 UTC = 02:30 on the 23rd in Beijing: the 02:00 slot has fired
-    first = tick(datetime(2026, 11, 22, 18, 30, tzinfo=timezone.utc), send)
-    again = tick(datetime(2026, 11, 22, 18, 45, tzinfo=timezone.utc), send)
-    next_day = tick(datetime(2026, 11, 23, 18, 5, tzinfo=timezone.utc), send)
+    first = tick(datetime(2026, 11, 22, 18, 30, tzinfo=UTC), send)
+    again = tick(datetime(2026, 11, 22, 18, 45, tzinfo=UTC), send)
+    next_day = tick(datetime(2026, 11, 23, 18, 5, tzinfo=UTC), send)
     assert len(first) == 1 and again == [] and len(next_day) == 1
     assert [a[0] for a in sent] == ["seed_scan", "escalate", "escalate", "seed_scan", "escalate"]
 

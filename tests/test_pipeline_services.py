@@ -77,7 +77,7 @@ def test_two_worker_processes_then_kill_and_restart(env, tmp_path):
     _site_yaml(root)
     workers = _workers(env, 2)
     try:
-        scan = subprocess.run(CUOMIN + ["scan", str(root), "--quiet", "--timeout", "240"], env=env,
+        scan = subprocess.run(check=False, args=CUOMIN + ["scan", str(root), "--quiet", "--timeout", "240"], env=env,
                               capture_output=True, text=True, timeout=300)
         assert scan.returncode == 0, scan.stderr[-2000:]
         first = _counts(env["CUOMIN_DB"])
@@ -91,7 +91,7 @@ def test_two_worker_processes_then_kill_and_restart(env, tmp_path):
         time.sleep(2.5)
         _kill(workers)
         workers = _workers(env, 2)
-        out, err = scan2.communicate(timeout=300)
+        _, err = scan2.communicate(timeout=300)
         assert scan2.returncode == 0, err[-2000:]
         assert _counts(env["CUOMIN_DB"]) == first
     finally:

@@ -173,7 +173,7 @@ def crawl(client: httpx.Client, scope: Scope, seeds: list[str] | None = None, ro
             continue
         try:
             doc = extract(res.content, res.final_url, content_type=res.content_type)
-        except Exception:  # noqa: BLE001 - an unreadable page has no links to follow
+        except Exception:  # noqa: BLE001, S112 - an unreadable page has no links to follow
             continue
         for link in discover(doc, res.final_url, scope):
             if link not in seen:
