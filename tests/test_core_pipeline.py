@@ -144,3 +144,42 @@ def test_settle_heap_hides_the_loaded_rule_data_from_the_collector_and_checks_st
     assert r["same"] and r["n"] >= 2  # the typo (截止) and privacy (mobile) findings are still there
     assert r["frozen"] >= r["tracked"] // 2  # the loaded data is frozen …
     assert r["left"] < r["tracked"] // 10  # … and the collector tracks only what came after
+
+
+def test_collector_paused_overlapping_threads_leave_the_collector_as_they_found_it():
+    import gc
+    import threading
+
+    from scanner.heap import collector_paused
+
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def a():
+        with collector_paused():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def b():
+        a_in.wait(5)
+        with collector_paused():
+            b_in.set()
+            a_out.wait(5)
+            seen["during"] = gc.isenabled()  # A has left, B is still detecting
+
+    assert gc.isenabled()
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["during"] is False
+    assert gc.isenabled()  # the last one out resumed it (a naive save/restore leaves it off here)
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # switched off by the process: stays off
+    finally:
+        gc.enable()

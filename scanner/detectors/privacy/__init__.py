@@ -20,8 +20,6 @@ finding stands for are masked in every excerpt (``ColumnFinding.covers``).
 from __future__ import annotations
 
 import bisect
-import contextlib
-import gc
 import hashlib
 import itertools
 import re
@@ -47,6 +45,7 @@ from scanner.detectors.privacy.numbers import (
 )
 from scanner.detectors.privacy.recognizer import Hit, Recognizer, RecognizerRegistry, Scan
 from scanner.findings import Explanation, Finding, Severity
+from scanner.heap import collector_paused
 from scanner.privacy import mask, match_key, policy
 from scanner.privacy.keyed import set_key
 
@@ -83,26 +82,6 @@ CATEGORIES = {
 }
 _SENTENCE_END = "。；！？!?;\n"
 _GENDER = ("，男", "，女", ",男", ",女", "（男", "（女", "(男", "(女", "、男", "、女", " 男", " 女")
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a document is detected.
-
-    A 100,000-row list allocates millions of small containers (hits, their
-    context lists and details, pieces) that are all alive until the end; each
-    automatic collection re-walks every live object, which cost ≈ 5 of ≈ 16 CPU
-    seconds on that list.  Nothing here builds reference cycles, so reference
-    counting frees the garbage as before; the collector resumes
-    afterwards.  Nested use keeps the outermost setting.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def default_registry() -> RecognizerRegistry:
@@ -148,7 +127,7 @@ class PrivacyDetector(Detector):
         return h.hexdigest()
 
     def detect(self, analysis: Analysis) -> Iterator[Finding]:
-        with gc_paused():
+        with collector_paused():
             findings = list(self._detect(analysis))
         yield from findings
 
@@ -168,7 +147,7 @@ class PrivacyDetector(Detector):
     # -- steps ----------------------------------------------------------------
     def hits(self, analysis: Analysis) -> list[Hit]:
         """Every personal value of the document as :class:`Hit` objects in source offsets (overlaps resolved)."""
-        with gc_paused():
+        with collector_paused():
             return self._hits(analysis)
 
     def _hits(self, analysis: Analysis) -> list[Hit]:
