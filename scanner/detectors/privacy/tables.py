@@ -32,6 +32,15 @@ _ORDER = ("id", "bank", "phone", "address", "health", "name", "email", "plate")
 _SCI = re.compile(r"^([1-9])\.([0-9]{4,14})[Ee]\+?17$")
 _MASK_STR = "".join(sorted(MASK_CHARS))
 _MASKED = re.compile("[" + re.escape(_MASK_STR) + "]")
+# a line break inside a cell (with the spaces around it), or one space between two characters: a PDF cell wraps its
+# value and spaces the parts of an address ("河西村 7 组 88 号"); wider gaps stay (two values side by side)
+_CELL_GAP = re.compile(r"[ \t\u3000]*\n\s*|(?<=\S)[ \u3000](?=\S)")
+_WRAP_NOTE = "（单元格内折行拆开的数字按一个值校验）"
+
+
+def _wrapped(value: str) -> bool:
+    """True for a stripped cell value with whitespace inside it (a PDF cell wrapped it or spaced its parts)."""
+    return any(ch.isspace() for ch in value)
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,8 +198,11 @@ class TablePass:
                         self.add(Hit("name", "privacy.name", *self.span(cell, value), value, Severity.INFO, 0.85,
                                      f"个人信息表格“{head}”列中的姓名", [f"列标题：{head}"]), table, head, cell)
                 continue
-            if found:
+            if found and not (_wrapped(value) and kind in ("id", "phone", "bank", "address")
+                              and not any(h.end - h.start >= len(value) for h in found)):
                 continue
+            # nothing found, or only pieces of a value a PDF cell wrapped: the cell decides the whole value
+            # (overlaps are resolved afterwards, the stronger hit wins)
             hit = self.cell_hit(kind, head, cell, value)
             if hit is not None:
                 self.add(hit, table, head, cell)
@@ -253,6 +265,14 @@ class TablePass:
                            "被 Excel 存成科学计数法的身份证号码：仍泄露籍贯和出生日期", ctx, details={"rounded": True})
             if len(compact) == 18 and compact[:17].isdigit():
                 region, date_ok = v.region_name(compact), v.birth_date_ok(compact[6:14])
+                if region and date_ok and _wrapped(value) and v.id_checksum_ok(compact):
+                    # the text pass saw the pieces of a wrapped cell, never the ID: validated here as one value
+                    permit = compact[:2] in ("81", "82", "83")
+                    what = "港澳台居民居住证号码" if permit else "居民身份证号码"
+                    return Hit("permit" if permit else "id", "privacy.permit" if permit else "privacy.id", s, e,
+                               compact, Severity.HIGH, 0.99,
+                               f"{what}：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效；"
+                               f"身份证号码列{_WRAP_NOTE}", ctx)
                 if region and date_ok:
                     rounded = compact.endswith("000")
                     return Hit("id", "privacy.id_rounded" if rounded else "privacy.id_invalid", s, e, compact,
@@ -280,14 +300,19 @@ class TablePass:
             return None
         if kind == "phone":
             digits = re.sub(r"[()（）]", "", compact)
+            if _wrapped(value) and len(digits) == 11 and digits.isdigit() and v.mobile_ok(digits) \
+                    and not v.landline_ok(digits):
+                return Hit("phone", "privacy.phone", s, e, digits, Severity.MEDIUM, 0.95,
+                           f"手机号码：号段格式有效；个人信息表格的联系电话列{_WRAP_NOTE}", ctx)
             if digits.isdigit() and v.landline_ok(digits):
                 return Hit("landline", "privacy.landline", s, e, digits, Severity.MEDIUM, 0.85,
                            "固定电话（含区号）：个人信息表格的联系电话列", ctx)
             return None
         if kind == "address":
-            if masked or len(folded) < 4 or not re.search(r"[\u4e00-\u9fff]", folded):
+            joined = _CELL_GAP.sub("", folded)  # "河西村 7 组 88 号" (PDF cells), wrapped lines
+            if masked or len(joined) < 4 or not re.search(r"[\u4e00-\u9fff]", joined):
                 return None
-            if not re.search(r"[0-9一二三四五六七八九十]+(?:组|号|栋|幢|单元|室|队|社)", folded):
+            if not re.search(r"[0-9一二三四五六七八九十]+(?:组|号|栋|幢|单元|室|队|社)", joined):
                 return None  # a county or town alone is not a home address
             return Hit("address", "privacy.address", s, e, re.sub(r"\s", "", folded), Severity.MEDIUM, 0.9,
                        "家庭住址：个人信息表格的住址列", ctx)
