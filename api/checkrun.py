@@ -21,6 +21,7 @@ import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 from api import checking
 from api.schemas import TextCheckRequest, TextCheckResponse
@@ -36,7 +37,24 @@ class ContentError(Exception):
     """The content could not be read (HTML extraction failed); becomes a 400."""
 
 
-def document_for(content: str, body: TextCheckRequest, source: str) -> Document:
+class CheckInput(NamedTuple):
+    """What a check needs of a validated :class:`TextCheckRequest`, as plain values: a checker process
+    is sent this (a tuple of strings pickles and unpickles without pydantic), not the model."""
+
+    dataId: str | None
+    contentType: str
+    content: str | None
+    texts: list[tuple[str | None, str]] | None  # (dataId, content) per text
+    url: str | None
+    title: str | None
+
+    @classmethod
+    def of(cls, body: TextCheckRequest) -> CheckInput:
+        texts = None if body.texts is None else [(t.dataId, t.content) for t in body.texts]
+        return cls(body.dataId, body.contentType, body.content, texts, body.url, body.title)
+
+
+def document_for(content: str, body: CheckInput | TextCheckRequest, source: str) -> Document:
     if body.contentType == "html":
         from scanner.extract import extract
 
@@ -52,12 +70,11 @@ def _risk_rank(level: str) -> int:
     return -1 if level == "none" else int(Severity.parse(level))
 
 
-def run_check(checker, body: TextCheckRequest, t0: float) -> tuple[bytes, list[tuple[str, dict[str, int]]]]:
+def run_check(checker, body: CheckInput, t0: float) -> tuple[bytes, list[tuple[str, dict[str, int]]]]:
     """(response JSON, per text (suggestion, hits per label) for the metrics).  ``t0``: ``time.monotonic()``
     when the request arrived (system-wide, so comparable across processes)."""
     source = body.url or f"cms:{body.dataId or '-'}"
-    items = [(body.dataId, body.content)] if body.content is not None else \
-        [(t.dataId, t.content) for t in body.texts or []]
+    items = [(body.dataId, body.content)] if body.content is not None else list(body.texts or [])
     results, counts = [], []
     for data_id, content in items:
         try:
@@ -118,7 +135,7 @@ def _init_process(detectors: list[str] | None, generation: int, server_pid: int)
     settle_heap()
 
 
-def _check_in_process(site, version: str, generation: int, body: TextCheckRequest, t0: float):
+def _check_in_process(site, version: str, generation: int, body: CheckInput, t0: float):
     global _generation
     from scanner.pipeline import Checker
 
@@ -164,7 +181,7 @@ class ProcessChecks:
         for f in futures:
             f.result()
 
-    async def check(self, site, version: str, generation: int, body: TextCheckRequest, t0: float):
+    async def check(self, site, version: str, generation: int, body: CheckInput, t0: float):
         """``run_check`` on a checker process; ``generation``: the app's rule-data generation
         (:attr:`CheckerPool.generation`).  A request whose process died is run once more on new ones."""
         for attempt in (1, 2):

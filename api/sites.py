@@ -51,6 +51,14 @@ class SiteDirectory:
             self._cache[key] = (now, loaded)
         return loaded
 
+    def cached(self, key: str) -> tuple[tuple[SiteConfig, str] | None] | None:
+        """A fresh cache entry as a 1-tuple ``(loaded,)`` (``loaded`` None: no such enabled site), or None
+        when the database must be read; never touches the database."""
+        hit = self._cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return (hit[1],)
+        return None
+
     def invalidate(self) -> None:
         self._cache.clear()
 
