@@ -348,6 +348,7 @@ def extract_pdf(data: bytes, source: str, options: object) -> Document:
                 pos += len(text)
         out = "".join(pieces)
         found = tables.finish()
+        out, segments, found = tables.rejoin(out, segments, found)
         metadata: dict = {"pages": count, **({"ocr_pages": ocr_pages} if ocr_pages else {})}
         if tables.pages_read:
             metadata["table_pages_read"] = tables.pages_read

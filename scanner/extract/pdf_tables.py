@@ -18,7 +18,13 @@ so every :class:`~scanner.document.TableCell` points at offsets of the document
 text, and the page's line segments are split so that a cell's span is located
 ``{"page", "bbox", "table", "cell": "R2C3"}``.
 A table whose first row on the next page has the same columns continues the
-table of the previous page (a repeated header row is dropped).
+table of the previous page (a repeated header row is dropped).  A row the page break
+split (its first row on the next page has an empty first column and is empty where the
+previous page's last row has short cells such as 姓名: :func:`_continues`) is joined to
+the row it continues: :meth:`PdfTables.rejoin` moves each continued piece of text right
+after the cell's piece on the previous page (after a line break), so the cell's span holds
+the whole value (``11010519\n79072235\n07``); each piece keeps its own segment, page
+and box, both named after the joined row's cell.
 
 Limits: at most :data:`MAX_PAGES` pages and :data:`MAX_SECONDS` (or half the
 extraction time left) of pdfplumber work per file; past them, or on any error
@@ -31,10 +37,11 @@ from __future__ import annotations
 import bisect
 import ctypes
 import io
+import itertools
 import logging
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scanner.document import Location, Segment, Table, TableCell
 
@@ -83,6 +90,9 @@ class _Open:
     edges: list[float]  # column x edges (x0 of each column and the last x1)
     next_row: int
     header: list[str]
+    last_row: int = -1  # table row of the page's last row, its cells' document spans and texts
+    last_cells: dict[int, tuple[int, int]] = field(default_factory=dict)
+    last_texts: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -97,6 +107,7 @@ class PdfTables:
     _cells: dict[int, list[TableCell]] = field(default_factory=dict)
     _pdf: object | None = None
     _open: _Open | None = None
+    _moves: list[tuple[int, int, int, tuple[int, int, int]]] = field(default_factory=list)
 
     def wanted(self, text: str) -> bool:
         """Whether the page with pdfium text ``text`` (next in order) should be read for tables."""
@@ -178,25 +189,94 @@ class PdfTables:
                 self._cells[index] = []
                 header = first
             out = self._cells[index]
+            merge = cont is not None and index == cont.index and _continues(cont, texts, skip, ncols)
             n_rows = 0
+            last_row, last_cells, last_texts = (cont.last_row, cont.last_cells, cont.last_texts) \
+                if index == getattr(cont, "index", None) else (-1, {}, {})
             for r, row in enumerate(rows):
                 if r < skip:
                     continue
-                n_rows += 1
+                joined = merge and r == skip  # the previous page's last row running on: its cells get the text
+                if not joined:
+                    n_rows += 1
+                    last_cells, last_texts = {}, {}
+                grow = last_row if joined else row0 + n_rows - 1
                 for c, cell in enumerate(row):
                     if cell is None or (r, c) not in spans:
                         continue
                     s, e = spans[(r, c)]
-                    grow = row0 + r - skip
-                    out.append(TableCell(index, grow, c, base + s, base + e))
+                    prev = last_cells.get(c) if joined else None
+                    if prev is not None:  # moved after the first piece when the document is put together
+                        self._moves.append((base + s, base + e, prev[1], (index, grow, c)))
+                    else:
+                        out.append(TableCell(index, grow, c, base + s, base + e))
+                    if not joined:
+                        last_cells[c], last_texts[c] = (base + s, base + e), texts.get((r, c), "")
                     x0, top, x1, bottom = cell
                     cell_segments.append(Segment(base + s, base + e, Location(
                         page=number, bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1)),
                         table=index, cell=f"R{grow + 1}C{c + 1}"), role="cell"))
-            self._open = _Open(index, edges, row0 + n_rows, header)
+                if not joined:
+                    last_row = grow
+            self._open = _Open(index, edges, row0 + n_rows, header, last_row, last_cells, last_texts)
         if not cell_segments:
             return None
         return _split(lines, base, cell_segments)
+
+    def rejoin(self, text: str, segments: list[Segment], tables: list[Table]) -> tuple[str, list[Segment], list[Table]]:
+        """The document put together again with each row split by a page break as one row.
+
+        The pieces of a cell on the continuation page are moved (after a line break) right
+        after the cell's piece on the previous page, so the cell's span holds the whole
+        value; every segment keeps its own page and box (a moved piece is located on its
+        page, named after the row it continues).  Nothing changes when no row was split.
+        """
+        if not self._moves:
+            return text, segments, tables
+        moves = sorted(self._moves, key=lambda m: (m[2], m[0]))
+        cuts = sorted({0, len(text), *(m[2] for m in moves), *(p for m in moves for p in m[:2])})
+        at_dst: dict[int, list[tuple[int, int, int, tuple[int, int, int]]]] = {}
+        for m in moves:
+            at_dst.setdefault(m[2], []).append(m)
+        moved = sorted((m[0], m[1]) for m in moves)
+        chunks: list[tuple[int, int, int]] = []  # (old start, old end, new start)
+        parts: list[str] = []
+        pos = 0
+        for a, b in itertools.pairwise(cuts):
+            for src_s, src_e, _, _ in at_dst.pop(a, ()):
+                parts.append("\n")
+                chunks.append((src_s, src_e, pos + 1))
+                parts.append(text[src_s:src_e])
+                pos += 1 + src_e - src_s
+            i = bisect.bisect_right(moved, (a, len(text) + 1)) - 1
+            if i >= 0 and moved[i][0] <= a and b <= moved[i][1]:
+                continue
+            chunks.append((a, b, pos))
+            parts.append(text[a:b])
+            pos += b - a
+        for src_s, src_e, _, _ in at_dst.pop(len(text), ()):  # pragma: no cover - a cell never ends the text
+            parts.append("\n" + text[src_s:src_e])
+            chunks.append((src_s, src_e, pos + 1))
+            pos += 1 + src_e - src_s
+        chunks.sort()
+        olds = [c[0] for c in chunks]
+
+        def start(p: int) -> int:
+            i = max(0, bisect.bisect_right(olds, p) - 1)
+            return chunks[i][2] + p - chunks[i][0]
+
+        def end(p: int) -> int:
+            return start(p - 1) + 1 if p > 0 else 0
+
+        new_segments = sorted((replace(s, start=start(s.start), end=end(s.end) if s.end > s.start else start(s.start))
+                               for s in segments), key=lambda s: s.start)
+        ends = {m[3]: m[1] for m in moves}  # the last piece of each continued cell
+        new_tables = []
+        for t in tables:
+            cells = tuple(TableCell(c.table, c.row, c.col, start(c.start),
+                                    end(ends.get((c.table, c.row, c.col), c.end))) for c in t.cells)
+            new_tables.append(replace(t, cells=cells))
+        return "".join(parts), new_segments, new_tables
 
     def finish(self) -> list[Table]:
         """The tables found (in order of first appearance); closes pdfplumber."""
@@ -297,6 +377,21 @@ def rulings(page, height: float) -> tuple[list[dict], list[dict]]:
 
 class _TooManyPaths(Exception):
     pass
+
+
+def _continues(cont: _Open, texts: dict[tuple[int, int], str], r: int, ncols: int) -> bool:
+    """Whether row ``r`` of the continuation page is the previous page's last row running on.
+
+    A page break inside a row leaves the short cells (序号, 姓名) whole on the previous
+    page: the continued row has an empty first column and at least one more empty cell
+    where the previous row has text, and some text elsewhere.  A new row, even beside a
+    first column merged over several rows, has its other cells filled.
+    """
+    if cont.last_row < 1 or not cont.last_texts.get(0) or texts.get((r, 0)):
+        return False
+    filled = [c for c in range(1, ncols) if texts.get((r, c))]
+    emptied = [c for c in range(1, ncols) if cont.last_texts.get(c) and not texts.get((r, c))]
+    return bool(filled) and bool(emptied)
 
 
 def _squeeze(text: str) -> str:
