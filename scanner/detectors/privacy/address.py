@@ -18,7 +18,10 @@ from scanner.findings import Severity
 _NUM = "0-9一二三四五六七八九十百零〇两"
 _UNIT = r"(?:组|队|社|号楼|号院|栋|幢|座|单元|号|室|层|楼)"
 _CHAIN = re.compile(rf"[{_NUM}]{{1,5}}{_UNIT}(?:[-－]?[{_NUM}]{{1,5}}{_UNIT})*")
+_UNITS = re.compile(_UNIT)
+_SPACE = re.compile(r"\s")
 _STOP = set("，。；：:、！？!?()（）《》“”\"' \n\t,;")
+_LAST_STOP = re.compile("(?s).*[" + "".join(re.escape(c) for c in sorted(_STOP)) + "]")
 _VILLAGE = ("村", "屯", "寨", "庄", "嘎查")
 _COMPOUND = ("小区", "花园", "苑", "公寓", "家园", "新村", "社区", "宿舍", "花苑", "山庄", "佳园", "雅居", "名都")
 _OFFICE = ("大厦", "大楼", "办公", "政务", "服务中心", "会议室", "中心", "局", "委员会", "政府", "法院", "检察院", "医院",
@@ -36,11 +39,11 @@ class AddressRecognizer(Recognizer):
         text = scan.text
         s, e = m.span()
         chain = m.group()
-        units = re.findall(_UNIT, chain)
+        units = _UNITS.findall(chain)
         # where the place name begins: back over characters up to a delimiter (at most 24)
-        b = s
-        while b > 0 and s - b < 24 and text[b - 1] not in _STOP:
-            b -= 1
+        lo = max(0, s - 24)
+        stop = _LAST_STOP.match(text, lo, s)  # the last delimiter before the chain, within 24 characters
+        b = stop.end() if stop else lo
         place = text[b:s]
         for w in scan.words.get("address", ()):  # start after a context word (家庭住址：/家住)
             i = place.rfind(w)
@@ -64,5 +67,5 @@ class AddressRecognizer(Recognizer):
             return None
         why = [w for w, ok in (("村/屯 + 组/号", village), ("小区/花园 + 楼栋门牌", compound), ("栋/单元/室 门牌", building),
                                ("住址上下文", contextual)) if ok]
-        return Hit("address", "privacy.address", b, e, re.sub(r"\s", "", text[b:e]), Severity.MEDIUM,
+        return Hit("address", "privacy.address", b, e, _SPACE.sub("", text[b:e]), Severity.MEDIUM,
                    0.9 if ctx else 0.8, "乡镇/街道以下的家庭住址：" + "、".join(why), ctx)

@@ -90,9 +90,10 @@ def number_pieces(scan: Scan) -> list[Piece]:
             whole = _piece(text, s, e)
             if whole is not None:
                 out.append(whole)
-            if " " in m.group():
+            g = m.group()
+            if " " in g:
                 pos = s
-                for part in m.group().split(" "):
+                for part in g.split(" "):
                     ps, pe = pos, pos + len(part)
                     pos = pe + 1
                     if pe - ps >= 10 and (ps, pe) != (s, e):

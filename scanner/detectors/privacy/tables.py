@@ -40,7 +40,8 @@ _WRAP_NOTE = "（单元格内折行拆开的数字按一个值校验）"
 
 def _wrapped(value: str) -> bool:
     """True for a stripped cell value with whitespace inside it (a PDF cell wrapped it or spaced its parts)."""
-    return any(ch.isspace() for ch in value)
+    # str.split() splits on exactly the characters str.isspace() accepts: one C-level call instead of a generator
+    return bool(value) and value.split(None, 1) != [value]
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,23 +160,34 @@ class TablePass:
         person = ""  # canonical value of the row's person (name or ID), for health linking
         person_masked = False
         health_cells: list[tuple[TableCell, str]] = []
+        text, hits, starts, labels = self.text, self.hits, self._starts, self._labels
+        n_hits, hidden, pos = len(hits), table.hidden, self._table_pos
         for col, (kind, head) in kinds.items():
             cell = cells.get(col)
             if cell is None:
                 continue
-            value = self.text[cell.start:cell.end].strip()
+            value = text[cell.start:cell.end].strip()
             if value in _EMPTY or not value.strip(_MASK_STR):
                 continue
-            found = self.inside(cell)
-            label = self._labels[col]
+            # self.inside(cell), inlined: the hits lying wholly within the cell
+            end = cell.end
+            i = bisect.bisect_left(starts, cell.start)
+            found = []
+            while i < n_hits and (h := hits[i]).start < end:
+                if h.end <= end:
+                    found.append(h)
+                i += 1
+            label = labels[col]
+            where = (pos, cell.row, col)
             for h in found:
-                h.details["_cell"] = (self._table_pos, cell.row, col)
+                details = h.details
+                details["_cell"] = where
                 if label not in h.context:
                     h.context.append(label)
                 h.score = min(1.0, h.score + 0.03)
-                h.details["column"] = head
-                if table.hidden:
-                    h.details["hidden_sheet"] = True
+                details["column"] = head
+                if hidden:
+                    details["hidden_sheet"] = True
                 if kind == "phone" and h.kind in ("phone", "landline") and h.severity < Severity.MEDIUM:
                     h.severity = Severity.MEDIUM
                 if kind == "bank" and h.kind in ("id", "permit") and h.canonical.isdigit() \
@@ -222,8 +234,9 @@ class TablePass:
                     self.linked_health.add(id(h))
                 continue
             s, e = self.span(cell, value)
-            h = Hit("health", "privacy.health", s, e, value, sev, 0.9, f"{category(value)}（敏感个人信息）；{why}",
-                    [f"列标题：{kinds[cell.col][1]}"], details={"category": category(value)}, person=person)
+            cat = category(value)
+            h = Hit("health", "privacy.health", s, e, value, sev, 0.9, f"{cat}（敏感个人信息）；{why}",
+                    [f"列标题：{kinds[cell.col][1]}"], details={"category": cat}, person=person)
             self.linked_health.add(id(h))
             self.add(h, table, kinds[cell.col][1], cell)
 
