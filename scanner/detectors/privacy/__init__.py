@@ -81,6 +81,8 @@ CATEGORIES = {
     "name": "PERSON_NAME", "health": "HEALTH_STATUS",
 }
 _SENTENCE_END = "。；！？!?;\n"
+_NEXT_END = re.compile("[" + re.escape(_SENTENCE_END) + "]")
+_LAST_END = re.compile("(?s).*[" + re.escape(_SENTENCE_END) + "]")
 _GENDER = ("，男", "，女", ",男", ",女", "（男", "（女", "(男", "(女", "、男", "、女", " 男", " 女")
 
 
@@ -205,9 +207,10 @@ class PrivacyDetector(Detector):
                 continue
             # the sentence around the hit: back to a sentence end (at most 60 characters), on to the next (40)
             lo, hi = max(0, h.start - 60), min(len(text), h.end + 40)
-            a = max(lo, 1 + max(text.rfind(c, lo, h.start) for c in _SENTENCE_END))
-            ends = [j for j in (text.find(c, h.end, hi) for c in _SENTENCE_END) if j >= 0]
-            b = min(ends) if ends else hi
+            last = _LAST_END.match(text, lo, h.start)  # just after the last sentence end before the hit
+            a = last.end() if last else lo
+            end = _NEXT_END.search(text, h.end, hi)
+            b = end.start() if end else hi
             i = bisect.bisect_left(starts, a)
             near = []
             while i < len(people) and people[i].start < b and len(near) < 3:

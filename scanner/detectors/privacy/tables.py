@@ -35,6 +35,7 @@ _MASKED = re.compile("[" + re.escape(_MASK_STR) + "]")
 # a line break inside a cell (with the spaces around it), or one space between two characters: a PDF cell wraps its
 # value and spaces the parts of an address ("河西村 7 组 88 号"); wider gaps stay (two values side by side)
 _CELL_GAP = re.compile(r"[ \t\u3000]*\n\s*|(?<=\S)[ \u3000](?=\S)")
+_COMPACT = re.compile(r"[\s\-－]")
 _WRAP_NOTE = "（单元格内折行拆开的数字按一个值校验）"
 
 
@@ -254,10 +255,10 @@ class TablePass:
 
     def cell_hit(self, kind: str, head: str, cell: TableCell, value: str) -> Hit | None:
         folded = _fold(value)
-        compact = re.sub(r"[\s\-－]", "", folded).upper()
+        compact = _COMPACT.sub("", folded).upper()
         s, e = self.span(cell, value)
         ctx = [f"列标题：{head}"]
-        masked = any(ch in MASK_CHARS for ch in compact[:-1])
+        masked = not MASK_CHARS.isdisjoint(compact[:-1])
         if kind == "id":
             if masked and len(compact) in (15, 18):
                 lead, trail, visible = exposure(compact)
