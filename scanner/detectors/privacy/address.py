@@ -26,6 +26,17 @@ _VILLAGE = ("村", "屯", "寨", "庄", "嘎查")
 _COMPOUND = ("小区", "花园", "苑", "公寓", "家园", "新村", "社区", "宿舍", "花苑", "山庄", "佳园", "雅居", "名都")
 _OFFICE = ("大厦", "大楼", "办公", "政务", "服务中心", "会议室", "中心", "局", "委员会", "政府", "法院", "检察院", "医院",
            "学校", "公司", "银行", "酒店", "宾馆", "广场", "产业园", "工业园", "市场", "会议", "礼堂", "联系地址", "通讯地址")
+
+
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that finds any of ``words`` (``search`` ⇔ ``any(w in s for w in words)``)."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_IN_VILLAGE, _IN_COMPOUND, _IN_OFFICE = _any_of(_VILLAGE), _any_of(_COMPOUND), _any_of(_OFFICE)
+_VILLAGE_UNITS = frozenset(("组", "队", "社", "号", "户"))
+_COMPOUND_UNITS = frozenset(("栋", "幢", "单元", "室", "号楼", "号", "座", "户"))
+_CONTEXT_UNITS = frozenset(("号", "室", "组", "户", "栋", "幢", "单元"))
 _DOCNO = ("〕", "]", "】", "第", "字", "令", "号文", "年")
 
 
@@ -45,7 +56,8 @@ class AddressRecognizer(Recognizer):
         stop = _LAST_STOP.match(text, lo, s)  # the last delimiter before the chain, within 24 characters
         b = stop.end() if stop else lo
         place = text[b:s]
-        for w in scan.words.get("address", ()):  # start after a context word (家庭住址：/家住)
+        # start after a context word (家庭住址：/家住); one regex search first tells whether any occurs
+        for w in scan.words.get("address", ()) if scan.words_in(place, "address") else ():
             i = place.rfind(w)
             if i >= 0 and i + len(w) > 0:
                 b, place = b + i + len(w), place[i + len(w):]
@@ -54,14 +66,14 @@ class AddressRecognizer(Recognizer):
         if prev in _DOCNO or chain.startswith(("0", "〇")) and len(chain) > 5:
             return None
         ctx = scan.context(b, e, "address", before=12, after=0)
-        village = any(w in place for w in _VILLAGE) and any(u in ("组", "队", "社", "号", "户") for u in units)
-        compound = any(w in place for w in _COMPOUND) and any(u in ("栋", "幢", "单元", "室", "号楼", "号", "座", "户") for u in units)
+        village = _IN_VILLAGE.search(place) is not None and not _VILLAGE_UNITS.isdisjoint(units)
+        compound = _IN_COMPOUND.search(place) is not None and not _COMPOUND_UNITS.isdisjoint(units)
         building = sum(u in ("栋", "幢", "单元", "室", "号楼", "座", "户", "层") for u in units) >= 2 and any(
             u in ("室", "户", "单元") for u in units)
-        contextual = bool(ctx) and any(u in ("号", "室", "组", "户", "栋", "幢", "单元") for u in units)
+        contextual = bool(ctx) and not _CONTEXT_UNITS.isdisjoint(units)
         if not (village or compound or building or contextual):
             return None
-        if (any(w in place for w in _OFFICE) or scan.context_before(b, "office", 8)) and not ctx:
+        if (_IN_OFFICE.search(place) is not None or scan.context_before(b, "office", 8)) and not ctx:
             return None
         if len(place) < 2 and not (building or contextual):
             return None
