@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.document import Document
-from scanner.errors import InputError, LimitExceeded, UnsupportedFormat
+from scanner.errors import CorruptFile, InputError, LimitExceeded, UnsupportedFormat
 from scanner.extract.sniff import sniff_media_type
 
 __all__ = ["ExtractOptions", "Extractor", "extract", "extract_path", "register_extractor", "extractor_for",
@@ -88,9 +88,22 @@ def extract(data: bytes, source: str = "-", *, filename: str | None = None, cont
     if len(data) > options.max_bytes:
         raise LimitExceeded(f"{len(data)} bytes is over the {options.max_bytes}-byte limit")
     media_type = sniff_media_type(data, filename=filename or source, content_type=content_type)
-    doc = extractor_for(media_type)(data, source, options)
+    try:
+        doc = extractor_for(media_type)(data, source, options)
+    except BaseException as exc:
+        if not is_native_panic(exc):
+            raise
+        # A Rust parser (python-calamine) that panics on a damaged file raises pyo3's
+        # PanicException, a BaseException: it would pass every ``except Exception`` up to the
+        # worker.  It is a corrupt attachment like any other.
+        raise CorruptFile(f"the {media_type} parser gave up on this file (panic)") from None
     doc.source = source
     return doc
+
+
+def is_native_panic(exc: BaseException) -> bool:
+    """pyo3's PanicException (its module, ``pyo3_runtime``, cannot be imported by name)."""
+    return type(exc).__name__ == "PanicException" and type(exc).__module__ == "pyo3_runtime"
 
 
 def extract_path(path: str | Path, options: ExtractOptions | None = None) -> Document:
