@@ -258,7 +258,8 @@ def main() -> None:
         m["provenance"] = (f"fitted by bench/typo_ecspell.py --write-model on ECSpell odw train ({len(rows)} "
                            "sentence pairs, MIT licence, Lv et al. 2022); threshold: highest recall with "
                            f"precision >= {MIN_P} and clean-flag rate <= {MAX_CLEAN}")
-        m["version"] = time.strftime("%Y-%m-%d")
+        m["version"] = time.strftime("%Y-%m-%d") + ".1"
+        m["reviewed-by"] = "pending: a second engineer checks the held-out figures before it ships"
         scoring.MODEL.write_text(json.dumps(m, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {scoring.MODEL} (threshold {m['threshold']})")
         scoring.model.cache_clear()

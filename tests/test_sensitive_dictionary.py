@@ -76,3 +76,19 @@ def test_dict_cli_validate_list_compile(tmp_path, capsys):
     assert "sensitive/gambling.yaml" in out and "sensitive-terms" in out
     assert main(["dict", "compile"]) == 0
     assert "automaton keys" in capsys.readouterr().out
+
+
+def test_a_json_data_file_carries_its_header_as_top_level_keys(tmp_path):
+    import json
+
+    from dictionaries.schema.validate import validate_file
+
+    good = {"provenance": "fitted by bench/typo_ecspell.py on ECSpell odw train", "version": "2026-12-02.1",
+            "reviewed-by": "lead engineer", "weights": [0.5]}
+    p = tmp_path / "model.json"
+    p.write_text(json.dumps(good), encoding="utf-8")
+    assert [x for x in validate_file(p) if x.level == "error"] == []
+    p.write_text(json.dumps({k: v for k, v in good.items() if k != "reviewed-by"}), encoding="utf-8")
+    assert any("reviewed-by" in x.message for x in validate_file(p))
+    p.write_text("{not json", encoding="utf-8")
+    assert any(x.message.startswith("JSON:") for x in validate_file(p))

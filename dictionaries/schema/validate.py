@@ -12,7 +12,8 @@ lines (continuation lines start with ``#`` and two or more spaces)::
 The header is validated against ``header.schema.json``.  A YAML file whose body
 has a ``kind`` is validated against ``<kind>.schema.json`` of this folder when
 one exists (``sensitive-terms``, ``sensitive-allow`` ...).  TSV/TXT bodies are
-checked for a consistent column count.
+checked for a consistent column count.  A JSON file (a fitted model such as
+``typo/char_model.json``) cannot hold comments: its header fields are top-level keys.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.level}: {self.message}"
+
+
+_JSON_HEADER = ("provenance", "version", "reviewed-by", "review")
 
 
 @dataclass(slots=True)
@@ -92,6 +96,13 @@ def load(path: str | Path) -> DictionaryFile:
     """Parse ``path`` (header and body) without validating it."""
     path = Path(path)
     text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":  # no comments in JSON: the header fields are top-level keys
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return DictionaryFile(path, {}, "", None, [Problem(str(path), f"JSON: {exc}")])
+        header = {k: v for k, v in body.items() if k in _JSON_HEADER} if isinstance(body, dict) else {}
+        return DictionaryFile(path, header, "", body)
     header, title = parse_header(text)
     df = DictionaryFile(path, header, title)
     if path.suffix in (".yaml", ".yml"):
