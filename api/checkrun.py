@@ -126,12 +126,11 @@ def _exit_with(server_pid: int) -> None:
 def _init_process(detectors: list[str] | None, generation: int, server_pid: int) -> None:
     """Runs once in each checker process: load the detectors and warm them up before the first request."""
     global _detectors, _generation
-    from api.context import WARM_UP_TEXT
     from scanner.pipeline import Checker, settle_heap
 
     _exit_with(server_pid)
     _detectors, _generation = detectors, generation
-    Checker(detectors=detectors).check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
+    Checker(detectors=detectors).warm_up()
     settle_heap()
 
 

@@ -18,11 +18,6 @@ from api.sites import SiteDirectory
 
 log = logging.getLogger("cuomin.api")
 
-# Run once per site checker at start-up: long enough for the per-length code paths, and with a
-# labelled name glued to its sentence, so the name recogniser's tagger (spaCy) loads now, not on the
-# first CMS request that has one.  Fictitious data.
-WARM_UP_TEXT = ("清河县教育局关于开展校园安全检查的通知\n各中小学校：请各校再接再励，按装要求报送材料。"
-                "联系人：王小明负责本次检查的协调工作，电话：0571-88001234。\n") * 60
 
 
 @dataclass
@@ -48,14 +43,12 @@ class AppContext:
 
     def warm_up(self) -> int:
         """Build every enabled site's checker and check a sample text with it; returns how many."""
-        from scanner.document import Document
-
         done = 0
         for cfg in self.sites.all_configs():
             try:
                 checker = self.checkers.get(cfg.id)
                 if checker is not None:
-                    checker.check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
+                    checker.warm_up()
                     done += 1
             except Exception as exc:  # noqa: BLE001 - a site that cannot load is reported by its first request
                 log.warning("warm-up of site %s failed: %s", cfg.id, type(exc).__name__)

@@ -124,8 +124,8 @@ def latency(texts: list[str], runs: int, only: str | None = None) -> tuple[list[
 
     names = [only] if only else [n for n in registry.names() if n in TEXT_DETECTORS]
     checker = Checker(detectors=names)
-    checker.check_text(WARM_UP)  # load dictionaries and the model; the text is none of the articles
-    settle_heap()  # as the API's checker processes do after warm-up
+    checker.warm_up()  # as a server does before serving: every lazy load; the text is none of the articles
+    settle_heap()  # ... and as the API's checker processes do after warm-up
     times, cpu = [], []
     for k in range(runs):
         text = texts[k % len(texts)]
