@@ -15,7 +15,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 T = TypeVar("T")
 
@@ -46,6 +46,24 @@ def package_version(name: str) -> bytes:
         return b""
 
 
+def atomic_write(path: Path, write: Callable[[BinaryIO], None], mode: int | None = None) -> None:
+    """``write(fh)`` into a temporary file beside ``path``, then rename it over ``path``: a reader sees
+    the old file or the whole new one, never half of it.  ``mode``: the file's permissions (else
+    mkstemp's 0600).  The temporary file is removed if anything fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def cached(name: str, inputs: list[bytes], build: Callable[[], T]) -> T:
     """``build()``'s result, pickled under a key made of ``name`` and the ``inputs``' hash."""
     path = cache_path(name, inputs, ".pkl")
@@ -56,16 +74,7 @@ def cached(name: str, inputs: list[bytes], build: Callable[[], T]) -> T:
         pass
     value = build()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        atomic_write(path, lambda fh: pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only home: work without the cache
     return value

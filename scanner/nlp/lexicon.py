@@ -18,7 +18,7 @@ import functools
 import importlib.util
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,21 +68,25 @@ def _is_han(word: str) -> bool:
     return _HAN.fullmatch(word) is not None
 
 
+def _entries(path: Path) -> Iterator[tuple[str, int, str | None]]:
+    """(word, frequency, part of speech or None) per line of a jieba-format dictionary, in order."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2:
+                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None
+
+
 def read_freq(path: Path) -> tuple[dict[str, int], dict[str, str], int]:
     """word → frequency and word → part of speech in the dictionary's order, and the total."""
     freq: dict[str, int] = {}
     pos: dict[str, str] = {}
     total = 0
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            word, f = parts[0], int(parts[1])
-            freq[word] = f
-            if len(parts) > 2:
-                pos[word] = parts[2]
-            total += f
+    for word, f, p in _entries(path):
+        freq[word] = f
+        if p is not None:
+            pos[word] = p
+        total += f
     return freq, pos, total
 
 
@@ -93,24 +97,19 @@ def _build(path: Path, min_wild_freq: int) -> Lexicon:
     char_freq: dict[str, int] = {}
     wild: dict[str, set[str]] = {}
     total = 0
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 2:
-                continue
-            word, f = parts[0], int(parts[1])
-            freq[word] = f
-            if len(parts) > 2:
-                pos[word] = parts[2]
-            total += f
-            if not _is_han(word):
-                continue
-            for ch in word:
-                char_freq[ch] = char_freq.get(ch, 0) + f
-            if 2 <= len(word) <= MAX_WORD and f >= min_wild_freq:
-                for i in range(len(word)):
-                    key = word[:i] + WILD + word[i + 1:]
-                    wild.setdefault(key, set()).add(word[i])
+    for word, f, p in _entries(path):  # every line: a repeated word counts again in char_freq
+        freq[word] = f
+        if p is not None:
+            pos[word] = p
+        total += f
+        if not _is_han(word):
+            continue
+        for ch in word:
+            char_freq[ch] = char_freq.get(ch, 0) + f
+        if 2 <= len(word) <= MAX_WORD and f >= min_wild_freq:
+            for i in range(len(word)):
+                key = word[:i] + WILD + word[i + 1:]
+                wild.setdefault(key, set()).add(word[i])
     return Lexicon(freq, pos, char_freq, {k: "".join(sorted(v)) for k, v in wild.items()}, total)
 
 

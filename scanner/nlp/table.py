@@ -15,17 +15,17 @@ rename), so a reader never sees a half-written table.
 
 from __future__ import annotations
 
-import contextlib
 import mmap
 import os
 import pickle
 import struct
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from scanner.nlp.cache import atomic_write
 
 V = TypeVar("V")
 
@@ -54,22 +54,16 @@ def write(path: Path, sections: Mapping[str, Mapping[str, str]], meta: Any = Non
         offsets.byteswap()
     header = pickle.dumps({"meta": meta, "sections": index, "buckets": len(offsets) - 1, "size": offsets[-1]},
                           protocol=pickle.HIGHEST_PROTOCOL)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC)
-            fh.write(_LEN.pack(len(header)))
-            fh.write(header)
-            fh.write(offsets.tobytes())
-            for blob in blobs:
-                fh.write(blob)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    def write(fh) -> None:
+        fh.write(MAGIC)
+        fh.write(_LEN.pack(len(header)))
+        fh.write(header)
+        fh.write(offsets.tobytes())
+        for blob in blobs:
+            fh.write(blob)
+
+    atomic_write(path, write, mode=0o644)
 
 
 class TableFile:
