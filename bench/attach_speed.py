@@ -30,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "attachments"))
+sys.path.insert(0, str(ROOT / "tests"))
+from ocr_support import char_errors  # noqa: E402
+
 FIX = ROOT / "tests" / "fixtures" / "attachments"
 CACHE = ROOT / ".cache" / "bench" / "attach"
 os.environ.setdefault("CUOMIN_OCR_THREADS", "1")
@@ -176,17 +179,6 @@ def bench_xlsx(quick: bool) -> dict:
     wall, cpu = time_it(lambda: extract(data, "roster.xlsx"), 2 if quick else 5)
     return {"rows": 100_000, "cells": len(doc.tables[0].cells), "chars": len(doc.text), "wall_s": round(wall, 3),
             "cpu_s": round(cpu, 3), "bytes": len(data)}
-
-
-def char_errors(got: str, truth: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions) between two strings."""
-    prev = list(range(len(truth) + 1))
-    for i, a in enumerate(got, 1):
-        cur = [i] + [0] * len(truth)
-        for j, b in enumerate(truth, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b))
-        prev = cur
-    return prev[-1]
 
 
 def _ocr_norm(text: str) -> str:
