@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.context import AppContext
 from api.settings import Settings
-from scanner.pipeline import settle_heap
+from scanner.heap import settle_heap
 
 HERE = Path(__file__).resolve().parent
 

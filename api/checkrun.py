@@ -126,7 +126,8 @@ def _exit_with(server_pid: int) -> None:
 def _init_process(detectors: list[str] | None, generation: int, server_pid: int) -> None:
     """Runs once in each checker process: load the detectors and warm them up before the first request."""
     global _detectors, _generation
-    from scanner.pipeline import Checker, settle_heap
+    from scanner.heap import settle_heap
+    from scanner.pipeline import Checker
 
     _exit_with(server_pid)
     _detectors, _generation = detectors, generation

@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from scanner.detectors.typo import TypoDetector
 from scanner.document import Document
-from scanner.pipeline import Analysis, Checker, settle_heap
+from scanner.heap import settle_heap
+from scanner.pipeline import Analysis, Checker
 from scanner.site import SiteConfig
 
 SEEDS = Path(os.environ.get("CUOMIN_SEEDS", ROOT.parent / "shared" / "seeds"))

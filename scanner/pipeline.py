@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from scanner.detectors.registry import DetectorRegistry, registry as default_registry
 from scanner.document import Document
 from scanner.findings import Finding, Severity, Verdict, fingerprint, verdict_for
-from scanner.heap import settle_heap  # noqa: F401 - re-exported: servers call it after warm-up
 from scanner.normalize import MappedText, normalize
 from scanner.ruleset import ruleset_version
 from scanner.site import SiteConfig
@@ -204,7 +203,7 @@ class Checker:
             return any(changed)
 
     def warm_up(self) -> Result:
-        """Check :data:`WARM_UP_TEXT` once (call before serving; then :func:`settle_heap`)."""
+        """Check :data:`WARM_UP_TEXT` once (call before serving; then :func:`scanner.heap.settle_heap`)."""
         return self.check(Document.from_text(WARM_UP_TEXT, source="warm-up"))
 
     def check_text(self, text: str, source: str = "-", **kw: Any) -> Result:

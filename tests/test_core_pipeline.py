@@ -127,7 +127,8 @@ def test_settle_heap_hides_the_loaded_rule_data_from_the_collector_and_checks_st
 
     code = textwrap.dedent("""
         import gc, json
-        from scanner.pipeline import Checker, settle_heap
+        from scanner.heap import settle_heap
+        from scanner.pipeline import Checker
         text = "截止2024年5月1日，全县共发放补贴资金。联系人王小明，电话13800138000。"
         checker = Checker(detectors=["sensitive", "privacy", "typo"])
         before = [(f.rule, f.start, f.end) for f in checker.check_text(text).findings]
