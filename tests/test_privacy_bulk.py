@@ -91,13 +91,13 @@ def _findings(result):
 def _both(doc, profile="default", report_masked=False, over=20, monkeypatch=None):
     decided = []
     if monkeypatch is not None:
-        real = bulk.BulkColumns.run
+        real = bulk.ColumnPass.decide
 
-        def counting(self, pieces):
-            decided.append(len(pieces))
-            return real(self, pieces)
+        def counting(self):
+            real(self)
+            decided.append(self.decided)
 
-        monkeypatch.setattr(bulk.BulkColumns, "run", counting)
+        monkeypatch.setattr(bulk.ColumnPass, "decide", counting)
     out = []
     for on in (False, True):
         checker = _checker(on, profile, report_masked, over)

@@ -134,13 +134,13 @@ class PrivacyDetector(Detector):
         yield from findings
 
     def _detect(self, analysis: Analysis) -> Iterator[Finding]:
-        hits = self.hits(analysis)
+        hits, records = self._hits(analysis)
         doc = analysis.document
         leaks = []
         if doc.tables:
             from scanner.detectors.privacy.tables import aggregate
 
-            hits, leaks = aggregate(hits, doc.tables, int(self.config.get("aggregate_over") or 0))
+            hits, leaks = aggregate(hits, doc.tables, int(self.config.get("aggregate_over") or 0), records)
         for hit in hits:
             yield self.finding(hit)
         for leak in leaks:
@@ -150,82 +150,108 @@ class PrivacyDetector(Detector):
     def hits(self, analysis: Analysis) -> list[Hit]:
         """Every personal value of the document as :class:`Hit` objects in source offsets (overlaps resolved)."""
         with collector_paused():
-            return self._hits(analysis)
+            hits, records = self._hits(analysis)
+            if not records:
+                return hits
+            for rec in records:
+                hits.extend(rec.hits())
+            hits.sort(key=lambda h: h.start)  # records never overlap the other hits
+            return hits
 
-    def _hits(self, analysis: Analysis) -> list[Hit]:
+    def _hits(self, analysis: Analysis) -> tuple[list[Hit], list[Any]]:
+        """(per-value hits in source offsets, overlaps resolved; the bulk path's column records)."""
         norm = analysis.norm
         words, window, after = data.context_words()
-        scan = Scan(norm.text, words, window, after,
-                    {"policy": self.policy, "report_masked": bool(self.config.get("report_masked"))})
+        report_masked = bool(self.config.get("report_masked"))
+        scan = Scan(norm.text, words, window, after, {"policy": self.policy, "report_masked": report_masked})
         switch = self.config.get("recognizers") or {}
 
         def enabled(name: str) -> bool:
             return switch.get(name, True)
 
         doc = analysis.document
-        bulk: list[Hit] = []
-        prepared = None
+        cp = None
         over = int(self.config.get("aggregate_over") or 0)
-        if self.config.get("bulk_columns", True) and self.config.get("tables", True) and over > 0 and doc.tables:
-            from scanner.detectors.privacy.bulk import BulkColumns
+        tables = self.config.get("tables", True) and bool(doc.tables)
+        if self.config.get("bulk_columns", True) and tables and over > 0:
+            from scanner.detectors.privacy.bulk import ColumnPass
 
-            bc = BulkColumns(scan, self.registry, enabled)
-            spans = bc.columns(doc, data.header_words(), over)
-            prepared = bc.prepared
-            if spans:
-                from scanner.detectors.privacy.numbers import number_pieces
-
-                mine, rest = bc.split(number_pieces(scan), bc.value_spans(norm, spans))
-                scan._cache["number_pieces"] = rest  # the text pass skips the pieces decided here
-                bulk = bc.run(mine)
+            cp = ColumnPass(scan, norm, doc, self.registry, enabled, data.header_words(), over, self.policy,
+                            report_masked)
+            if cp.plan():
+                cp.decide()  # the candidate cells: blanked for the text pass (scan.masked), decided here
+            else:
+                cp = None
         hits = self.registry.analyze(scan, enabled)
-        hits.extend(bulk)
-        pending = self._link_health(scan, hits)
-        for h in hits:
-            h.start, h.end = norm.to_source(h.start, h.end)
+        pending, link = self._link_health(scan, hits, cp.people() if cp is not None else None)
+        if not norm.is_identity:
+            for h in hits:
+                h.start, h.end = norm.to_source(h.start, h.end)
+        if cp is not None:
+            cp.link_candidates(link)
+            cp.classify(hits)
+            hits.extend(cp.slow_rows())
+            pending |= cp.pending
         linked: set[int] = set()
-        if self.config.get("tables", True) and doc.tables:
+        if tables:
             from scanner.detectors.privacy.tables import TablePass
 
-            tp = TablePass(doc, hits, data.header_words(), self.policy, bool(self.config.get("report_masked")),
-                           prepared)
+            tp = TablePass(doc, hits, data.header_words(), self.policy, report_masked,
+                           cp.prepared if cp is not None else None)
             hits.extend(tp.run())
             linked = tp.linked_health
+            if cp is not None:
+                cp.fast_rows(tp)
         hits = [h for h in hits if not (id(h) in pending and id(h) not in linked)]
-        return resolve(hits)
+        return resolve(hits), (cp.records if cp is not None else [])
 
     @staticmethod
-    def _link_health(scan: Scan, hits: list[Hit]) -> set[int]:
-        """Link each health hit to a person in its sentence; return the ids of those left unlinked."""
-        people = sorted((h for h in hits if h.kind in ("name", "id", "old_id", "permit") and h.severity >= Severity.INFO
-                         and not h.details.get("masked_in_source")), key=lambda h: h.start)
-        starts = [h.start for h in people]
+    def _link_health(scan: Scan, hits: list[Hit], extra: list[tuple[int, str, str]] | None = None) \
+            -> tuple[set[int], Any]:
+        """Link each health hit to a person in its sentence; return (the ids of those left unlinked, the linker).
+
+        ``extra``: (start, kind, canonical) of more people (the bulk path's values).  The
+        linker maps a health value's span to None (no person in its sentence) or to
+        (person, validator suffix, severity lowered to medium).
+        """
+        people = [(h.start, h.kind, h.canonical) for h in hits
+                  if h.kind in ("name", "id", "old_id", "permit") and h.severity >= Severity.INFO
+                  and not h.details.get("masked_in_source")]
+        if extra:
+            people.extend(extra)
+        people.sort(key=lambda p: p[0])
+        starts = [p[0] for p in people]
         text = scan.text
+        n_text, n_people = len(text), len(people)
+
+        def link(start: int, end: int) -> tuple[str, str, bool] | None:
+            # the sentence around the hit: back to a sentence end (at most 60 characters), on to the next (40)
+            lo, hi = max(0, start - 60), min(n_text, end + 40)
+            last = _LAST_END.match(text, lo, start)  # just after the last sentence end before the hit
+            a = last.end() if last else lo
+            nxt = _NEXT_END.search(text, end, hi)
+            b = nxt.start() if nxt else hi
+            i = bisect.bisect_left(starts, a)
+            if i < n_people and starts[i] < b:
+                _, kind, canonical = people[i]
+                return canonical, "；同一句中有" + ("姓名" if kind == "name" else "证件号码"), False
+            if any(g in text[a:b] for g in _GENDER):
+                return text[a:start], "；同一句中有性别等个人描述", True  # the sentence head (name + gender)
+            return None
+
         pending: set[int] = set()
         for h in hits:
             if h.kind != "health":
                 continue
-            # the sentence around the hit: back to a sentence end (at most 60 characters), on to the next (40)
-            lo, hi = max(0, h.start - 60), min(len(text), h.end + 40)
-            last = _LAST_END.match(text, lo, h.start)  # just after the last sentence end before the hit
-            a = last.end() if last else lo
-            end = _NEXT_END.search(text, h.end, hi)
-            b = end.start() if end else hi
-            i = bisect.bisect_left(starts, a)
-            near = []
-            while i < len(people) and people[i].start < b and len(near) < 3:
-                near.append(people[i])
-                i += 1
-            if near:
-                h.person = near[0].canonical
-                h.validator += "；同一句中有" + ("姓名" if near[0].kind == "name" else "证件号码")
-            elif any(g in text[a:b] for g in _GENDER):
-                h.person = text[a:h.start]  # the sentence head (name + gender) identifies the person
-                h.validator += "；同一句中有性别等个人描述"
-                h.severity = Severity.MEDIUM
-            else:
+            got = link(h.start, h.end)
+            if got is None:
                 pending.add(id(h))
-        return pending
+                continue
+            h.person, suffix, medium = got
+            h.validator += suffix
+            if medium:
+                h.severity = Severity.MEDIUM
+        return pending, link
 
     def finding(self, hit: Hit) -> Finding:
         details: dict[str, Any] = {"kind": hit.kind}
@@ -268,28 +294,30 @@ class PrivacyDetector(Detector):
         the samples and a keyed digest of all the values (the same list published
         again, on another page or in a later scan, has the same digest).
         """
-        hits = leak.hits
-        first, last = hits[0], hits[-1]
+        items = leak.items()
+        first, last = items.first, items.last
         base = self.finding(first)
-        n = len(hits)
+        n = len(items.starts)
         kind = first.kind
         kind_key = "id" if kind in ("id", "old_id", "permit") else kind
-        keys = [h.canonical + ("\x1f" + h.person if h.person else "") for h in hits]
-        samples = []
-        for h, k in zip(hits, keys):
+        keys = [c + "\x1f" + p if p else c for c, p in zip(items.canon, items.persons)]
+        samples: list[tuple[str, str]] = []
+        for k, c, hk in zip(keys, items.canon, items.kinds):
             if len(samples) == 3:
                 break
             if all(k != s[1] for s in samples):
-                samples.append((mask(h.kind, h.canonical), k))
+                samples.append((mask(hk, c), k))
         loc1, loc2 = doc.locate(first.start, first.end).to_dict(), doc.locate(last.start, last.end).to_dict()
         r1 = _row_label(loc1, first.details["_cell"][1])
         r2 = _row_label(loc2, last.details["_cell"][1])
         where = f"第 {r1} 至 {r2} 行" + (f"（{loc1['cell']}–{loc2['cell']}）" if loc1.get("cell") and loc2.get("cell") else "")
         validators: Counter[str] = Counter()
-        for text, count in Counter(h.validator for h in hits).items():  # the region name varies per value
+        for text, count in Counter(items.validators).items():  # the region name varies per value
             validators[_REGION.sub("行政区划代码有效", text)] += count
         top, top_n = validators.most_common(1)[0]
-        exposed = Counter(h.exposed for h in hits if h.exposed)
+        exposed = Counter(x for x in items.exposed if x)
+        severity = max(items.severities)
+        score = min(items.scores)
         assert base.explanation is not None
         details: dict[str, Any] = {
             **base.explanation.details, "aggregated": True, "count": n, "rows": [r1, r2],
@@ -302,17 +330,17 @@ class PrivacyDetector(Detector):
             details["exposed"] = exposed.most_common(1)[0][0]
         table_name = leak.table.name or f"表格 {leak.table.index}"
         return ColumnFinding(
-            detector=self.name, rule=first.rule, category=base.category, severity=max(h.severity for h in hits),
+            detector=self.name, rule=first.rule, category=base.category, severity=severity,
             start=first.start, end=first.end, keyword=base.keyword,
             suggestion=f"整列处理（“{leak.head}”列共 {n} 处，{where}）：{base.suggestion or RULES.get(kind, '')}",
             explanation=Explanation(
                 rule=f"{base.explanation.rule}：“{leak.head}”列共 {n} 处，{where}",
                 validator=top + (f"（{top_n}/{n} 处；其余见 details.validators）" if top_n < n else "（每处单独校验）"),
                 context=base.explanation.context, condition=base.explanation.condition,
-                scores={"score": round(min(h.score for h in hits), 4), "count": n}, details=details),
-            confidence=min(h.score for h in hits), redact=True,
+                scores={"score": round(score, 4), "count": n}, details=details),
+            confidence=score, redact=True,
             match_key=match_key(kind_key, f"\x1fcolumn\x1f{table_name}\x1f{leak.head}\x1f{first.rule}"),
-            covers=Covered(kind, [h.start for h in hits], [h.end for h in hits]),
+            covers=Covered(kind, items.starts, items.ends),
         )
 
 

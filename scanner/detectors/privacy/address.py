@@ -46,6 +46,9 @@ class AddressRecognizer(Recognizer):
     context = "address"
     pattern = _CHAIN
 
+    def candidates(self, scan: Scan):
+        return self.pattern.finditer(scan.masked or scan.text)  # the bulk path decides its address cells
+
     def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
         text = scan.text
         s, e = m.span()

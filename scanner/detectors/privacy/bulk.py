@@ -1,38 +1,54 @@
-"""Bulk path for long headed table columns (身份证号码 / 联系电话 / 银行账号 lists of thousands of rows).
+"""Bulk path for long 公示 lists: a table with a long personal-data column is decided column by column.
 
-The text pass finds numeric values by running ``_RUN`` over the whole text,
-cutting every run into :class:`~scanner.detectors.privacy.numbers.Piece` objects
-and offering each piece to every numeric recogniser.  In a 100,000-row 公示
-list almost all of that work is the same few checks repeated on cells whose
-surroundings hold no context word at all.
+The per-value path finds every value with the text pass (number runs cut into
+pieces, the address and health patterns over the whole text), makes a
+:class:`Hit` per value, lets the table pass add each cell's column evidence row
+by row, and finally folds a long column's hits into one column finding.  In a
+100,000-row list almost all of that work is the same few steps on cells that
+nothing else touches.
 
-For a column whose header names IDs, phones or bank accounts and which holds
-more than ``aggregate_over`` values, this module takes each cell directly from
-the :class:`~scanner.document.Table` (no regex over the text): when the cell is
-one bare run of digits/mask characters delimited by the table's tab/newline
-separators, its :class:`Piece` is exactly the one the text pass would build, so
-the cell is decided here and the text pass skips that run (``Scan.config
-["bulk_skip"]``, a set of run starts).
+For a table holding a column (身份证号码 / 联系电话 / 银行账号 / 姓名 / 家庭住址 / 病种
+header) with more than ``aggregate_over`` values, :class:`ColumnPass`:
 
-The verdicts are the per-value ones by construction: a cell with any context
-word (or home/contact word) within the widest window any numeric recogniser
-reads, a masked value, an international prefix, or anything but the plain
-common case goes through the very recognisers' ``check`` on the same piece; only
-the common "quiet" cases — a valid unmasked ID, a mobile, a Luhn card with a
-card prefix, each with no word around it — are decided by a short inline test
-that reproduces those checks' outcome for that case (tests/test_privacy_bulk.py
-compares both paths value by value).  Cells that are not one bare run (phones
-written 138-0013-8000, values padded with spaces, full-width digits that the
-normaliser folds …) are left to the text pass.
+1. takes the cells from the table's arrays and marks *candidate* cells: a
+   bare number run (ID / phone / bank column) or an address / health value
+   bounded by whitespace, whose runs and patterns cannot reach outside the
+   cell (checked on the joined runs of neighbouring cells).  Candidate cells are
+   blanked in ``Scan.masked``: the text pass builds no number pieces and runs
+   no address / health pattern there;
+2. decides each candidate as the text pass would: a quiet bare value (no word
+   of any context list within the widest window a numeric check reads) by a
+   short inline test reproducing the recognisers' outcome — a valid ID, a
+   mobile, a Luhn card, or masked enough under the profile — and everything
+   else by the recognisers' own ``check`` on the same piece; an address or
+   health value by the recogniser on the value alone (cached per value, only
+   when no address/office word is near);
+3. after the text pass, a row is *fast* when every personal cell of it is a
+   candidate decided inline, an empty / masked-out cell or a name, and no other
+   hit touches those cells.  Slow rows get their values as :class:`Hit`
+   objects and go through the table pass as before; fast rows are decided
+   column by column (the row's person for health linking folded over the
+   columns in header order) into :class:`ColumnRecords`: spans, canonical
+   values, validators and a shared template per column — no ``Hit`` per value.
+
+The column finding is built from those arrays (count, rows, samples, keyed
+digest, covered spans).  ``PrivacyDetector.hits`` still returns every value as a
+``Hit`` (the records materialised); ``tests/test_privacy_bulk.py`` requires every
+hit and every finding to be identical with ``bulk_columns`` on and off.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from scanner.detectors.privacy import validators as v
+from scanner.detectors.privacy.address import AddressRecognizer
+from scanner.detectors.privacy.health import HealthRecognizer, _pattern, category
+from scanner.detectors.privacy.names import is_name
 from scanner.detectors.privacy.numbers import (
     _HOME_WORDS,
     BankCardRecognizer,
@@ -40,137 +56,486 @@ from scanner.detectors.privacy.numbers import (
     MobileRecognizer,
     NumberRecognizer,
     OldIdRecognizer,
-    Piece,
     ResidentIdRecognizer,
+    _piece,
 )
 from scanner.detectors.privacy.recognizer import Hit, RecognizerRegistry, Scan
 from scanner.findings import Severity
-from scanner.privacy.masking import exposure
+from scanner.privacy.masking import MASK_CHARS, exposure
 
-_BULK_KINDS = ("id", "phone", "bank")
 _DEFAULT = (ResidentIdRecognizer, OldIdRecognizer, MobileRecognizer, LandlineRecognizer, BankCardRecognizer)
+_NUMERIC = ("id", "phone", "bank")
 _SLOW = object()
+_NOTHING = object()
 _SHAPE = str.maketrans("0123456789", "0000000000")
+_SIMPLE = re.compile(r"[0-9*＊×●][0-9*＊×●xX]*")  # a number run without separators or prefix (numbers._RUN)
+_LONG_RUN = re.compile(r"[0-9*＊×●xX \-－—()（）+]{10}")  # anything a 10-character number piece could come from
+_FILL = "\x00"
+_AMOUNT = NumberRecognizer.amount_after
+# characters of numbers._RUN: a run char, a run's first char, the separators joining two parts of a run
+_RUN_CHARS = np.array([ord(c) for c in "0123456789*＊×●xX)）"], dtype=np.uint32)
+_RUN_FIRST = np.array([ord(c) for c in "0123456789*＊×●"], dtype=np.uint32)
+_RUN_SEPS = np.array([ord(c) for c in " -－—"], dtype=np.uint32)
+_PREV_BAD = np.array([ord(c) for c in "./_\\%=&)）+"], dtype=np.uint32)
+_NEXT_BAD = np.array([ord(c) for c in "_."], dtype=np.uint32)
+_SPACE = np.array([chr(i).isspace() for i in range(0x3001)], dtype=bool)
 
 
-def _norm_spans(norm: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
-    """Source spans → normalised-text spans (None when a span does not map back onto itself)."""
-    if norm.is_identity:
-        return list(spans)
-    import numpy as np
+class Template(NamedTuple):
+    """What the values of one kind of cell share (everything of a Hit but span, value, validator, person)."""
 
-    starts = np.asarray(norm.starts)
-    ends = np.asarray(norm.ends)
-    flat = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    ns = np.searchsorted(starts, flat[:, 0], "left")
-    ne = np.searchsorted(ends, flat[:, 1], "right")
-    out: list[tuple[int, int] | None] = []
-    n = len(norm.text)
-    for (s, e), a, b in zip(spans, ns.tolist(), ne.tolist()):
-        if a < b <= n and int(starts[a]) == s and int(ends[b - 1]) == e:
-            out.append((a, b))
-        else:
-            out.append(None)
-    return out
+    kind: str
+    rule: str
+    severity: Severity
+    score: float
+    context: tuple[str, ...]
+    exposed: str | None
+    details: tuple[tuple[str, Any], ...]
 
 
-class BulkColumns:
-    """Decide the bare numeric cells of long headed columns; ``run`` returns (hits, starts of the runs handled)."""
+def template_of(h: Hit) -> Template:
+    return Template(h.kind, h.rule, h.severity, h.score, tuple(h.context), h.exposed,
+                    tuple((k, val) for k, val in h.details.items() if k != "_cell"))
 
-    def __init__(self, scan: Scan, registry: RecognizerRegistry, enabled: Callable[[str], bool]):
-        self.scan = scan
+
+class ColumnRecords:
+    """The values of one table column decided from the column, in text order (no Hit per value)."""
+
+    __slots__ = ("canon", "col", "ends", "persons", "pos", "rows", "starts", "templates", "tmpl", "validators")
+
+    def __init__(self, pos: int, col: int, templates: list[Template]):
+        self.pos, self.col, self.templates = pos, col, templates
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.canon: list[str] = []
+        self.validators: list[str] = []
+        self.persons: list[str] = []
+        self.rows: list[int] = []
+        self.tmpl: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def hit(self, i: int) -> Hit:
+        t = self.templates[self.tmpl[i]]
+        details = dict(t.details)
+        details["_cell"] = (self.pos, self.rows[i], self.col)
+        return Hit(t.kind, t.rule, self.starts[i], self.ends[i], self.canon[i], t.severity, t.score,
+                   self.validators[i], list(t.context), t.exposed, details, self.persons[i])
+
+    def hits(self) -> list[Hit]:
+        return [self.hit(i) for i in range(len(self.starts))]
+
+
+def _cell_arrays(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, starts, ends) of a table's cells as int64 arrays, in text order."""
+    cells = table.cells
+    c = getattr(cells, "_c", None)
+    if c is not None and hasattr(cells, "_lo"):  # a spreadsheet's CellSpans: the arrays themselves
+        lo, hi = cells._lo, cells._hi
+
+        def part(a: Any) -> np.ndarray:
+            return np.frombuffer(a, dtype=np.int64)[lo:hi] if len(a) else np.zeros(0, np.int64)
+
+        return part(c.rows), part(c.cols), part(c.starts), part(c.ends)
+    rows = np.fromiter((x.row for x in cells), np.int64, len(cells))
+    cols = np.fromiter((x.col for x in cells), np.int64, len(cells))
+    starts = np.fromiter((x.start for x in cells), np.int64, len(cells))
+    ends = np.fromiter((x.end for x in cells), np.int64, len(cells))
+    return rows, cols, starts, ends
+
+
+class _Col:
+    """One personal-data column of a bulk table: its cells (lists) and what was decided per cell."""
+
+    __slots__ = ("ce", "col", "cs", "head", "kind", "label", "out", "rows", "vals", "vs")
+
+    def __init__(self, col: int, kind: str, head: str):
+        self.col, self.kind, self.head, self.label = col, kind, head, f"列标题：{head}"
+        self.rows: list[int] = []
+        self.cs: list[int] = []
+        self.ce: list[int] = []
+        self.vs: list[int] = []  # source start of the stripped value
+        self.vals: list[str] = []  # stripped value (source text)
+        self.out: list[Any] = []  # per cell: None (slow) or the fast outcome
+
+
+class _Table:
+    __slots__ = ("cols", "header_row", "hidden", "kinds", "pos", "rows", "slow", "table")
+
+    def __init__(self, pos: int, table: Any, header_row: int | None, kinds: dict[int, tuple[str, str]]):
+        self.pos, self.table, self.header_row, self.kinds = pos, table, header_row, kinds
+        self.hidden = bool(table.hidden)
+        self.cols: list[_Col] = []
+        self.rows: list[int] = []  # every data row holding a cell (text order)
+        self.slow: set[int] = set()
+
+
+class ColumnPass:
+    """Decide the long lists of a document column by column (see the module docstring)."""
+
+    def __init__(self, scan: Scan, norm: Any, doc: Any, registry: RecognizerRegistry,
+                 enabled: Callable[[str], bool], headers: Mapping[str, Sequence[str]], over: int,
+                 policy: Any, report_masked: bool):
+        self.scan, self.norm, self.doc, self.headers, self.over = scan, norm, doc, headers, over
+        self.policy, self.report_masked = policy, report_masked
+        self.src = doc.text
         self.numeric: list[NumberRecognizer] = [r for name, r in registry._items.items()
                                                 if enabled(name) and isinstance(r, NumberRecognizer)]
         self.fast_ok = tuple(type(r) for r in self.numeric) == _DEFAULT
+        items = registry._items
+        self.address = next((r for n, r in items.items() if enabled(n) and type(r) is AddressRecognizer), None)
+        self.health = next((r for n, r in items.items() if enabled(n) and type(r) is HealthRecognizer), None)
+        n_address = sum(1 for n, r in items.items() if enabled(n) and isinstance(r, AddressRecognizer))
+        n_health = sum(1 for n, r in items.items() if enabled(n) and isinstance(r, HealthRecognizer))
+        self.address_ok = n_address == (self.address is not None)
+        self.health_ok = n_health == (self.health is not None)
         words = sorted({w for ws in scan.words.values() for w in ws} | set(_HOME_WORDS), key=len, reverse=True)
         self._any = re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!)")
         self.before = max(scan.window, 24, 10)  # context window, phone clause (24), not_personal (8/10)
         self.after = max(scan.window_after, 3)  # context window, amount_after (3)
-        self.report_masked = bool(scan.config.get("report_masked"))
-        self._allowed: dict[tuple[str, str], bool] = {}  # (kind, mask shape) → masked enough under the profile
-        self.prepared: dict[int, Any] = {}
+        self._allowed: dict[tuple[str, str], bool] = {}
+        self._id_tmpl: dict[str, tuple] = {}
+        self.tables: list[_Table] = []
+        self.prepared: dict[int, Any] = {}  # table index → (header row, kinds, slow rows) for the table pass
+        self.templates: list[Template] = []
+        self._tid: dict[Template, int] = {}
+        self.records: list[ColumnRecords] = []
+        self.pre_hits: list[Hit] = []  # values of slow rows' candidate cells, as the text pass would give them
+        self.pending: set[int] = set()
+        self.decided = 0  # number cells decided here instead of the text pass (tests)
 
-    def columns(self, doc: Any, headers: Mapping[str, Sequence[str]], over: int) -> list[tuple[int, int]]:
-        """Source spans of the data cells of every long ID / phone / bank column.
+    # -- 1. plan ------------------------------------------------------------------------------------------------
+    def plan(self) -> bool:
+        """Find the bulk tables and their candidate cells; blank the candidates in ``scan.masked``."""
+        from scanner.detectors.privacy.tables import _EMPTY, column_kinds
 
-        The tables' rows are prepared once here and kept in ``self.prepared`` for
-        the table pass (:func:`scanner.detectors.privacy.tables.prepare`).
+        src, over = self.src, self.over
+        for pos, table in enumerate(self.doc.tables):
+            header_row, kinds = column_kinds(table, src, self.headers)
+            if not kinds or not any(k in ("id", "bank", "phone", "address", "health") for k, _ in kinds.values()):
+                continue
+            rows, cols, starts, ends = _cell_arrays(table)
+            if header_row is not None:
+                keep = rows > header_row
+                rows, cols, starts, ends = rows[keep], cols[keep], starts[keep], ends[keep]
+            long = False
+            for col in kinds:
+                sel = cols == col
+                if int(np.count_nonzero(ends[sel] > starts[sel])) <= over:
+                    continue
+                n = 0
+                for s, e in zip(starts[sel].tolist(), ends[sel].tolist()):
+                    if src[s:e].strip() not in _EMPTY:
+                        n += 1
+                        if n > over:
+                            long = True
+                            break
+                if long:
+                    break
+            if not long:
+                continue
+            t = _Table(pos, table, header_row, kinds)
+            t.rows = sorted(set(rows.tolist()))
+            for col, (kind, head) in kinds.items():
+                sel = cols == col
+                c = _Col(col, kind, head)
+                c.rows, c.cs, c.ce = rows[sel].tolist(), starts[sel].tolist(), ends[sel].tolist()
+                t.cols.append(c)
+            self.tables.append(t)
+        if not self.tables:
+            return False
+        self._candidates()
+        return True
+
+    def _candidates(self) -> None:
+        """Mark candidate cells (``out[i] = _SLOW`` placeholder → decided later) and build ``scan.masked``."""
+        src, ntext, norm = self.src, self.scan.text, self.norm
+        identity = norm.is_identity
+        nstarts = None if identity else np.asarray(norm.starts)
+        nends = None if identity else np.asarray(norm.ends)
+        cand_s: list[int] = []  # norm spans of every candidate, any column
+        cand_e: list[int] = []
+        cand_simple: list[bool] = []
+        cand_ref: list[tuple[_Col, int]] = []
+        for t in self.tables:
+            for c in t.cols:
+                kind = c.kind
+                vals, vss, out = c.vals, c.vs, c.out
+                for s, e in zip(c.cs, c.ce):
+                    raw = src[s:e]
+                    if raw and (raw[0].isspace() or raw[-1].isspace()):
+                        value = raw.strip()
+                        s += len(raw) - len(raw.lstrip())
+                    else:
+                        value = raw
+                    vals.append(value)
+                    vss.append(s)
+                    out.append(None)
+                if kind not in _NUMERIC and kind not in ("address", "health"):
+                    continue
+                if kind in _NUMERIC and not self.fast_ok:
+                    continue
+                if kind == "address" and (self.address is None or not self.address_ok):
+                    continue
+                if kind == "health" and (self.health is None or not self.health_ok):
+                    continue
+                # norm spans of the values (a value is a candidate only where normalising kept it 1:1)
+                if identity:
+                    ns = vss
+                else:
+                    vs_a = np.asarray(vss, dtype=np.int64)
+                    ve_a = vs_a + np.fromiter(map(len, vals), np.int64, len(vals))
+                    a = np.searchsorted(nstarts, vs_a, "left")
+                    b = np.searchsorted(nends, ve_a, "right")
+                    n = len(ntext)
+                    ok = (a < b) & (b <= n) & (b - a == ve_a - vs_a)
+                    aa = np.minimum(a, n - 1)
+                    bb = np.clip(b - 1, 0, n - 1)
+                    ok &= (nstarts[aa] == vs_a) & (nends[bb] == ve_a)
+                    ns = np.where(ok, a, -1).tolist()
+                numeric = kind in _NUMERIC
+                for i, value in enumerate(vals):
+                    a = ns[i]
+                    k = len(value)
+                    if a < 0 or not k or ntext[a:a + k] != value:
+                        continue
+                    if numeric:
+                        if not 10 <= k <= 19 or not _SIMPLE.fullmatch(value):
+                            continue
+                    elif _LONG_RUN.search(value) or value.split(None, 1) != [value]:
+                        continue
+                    cand_s.append(a)
+                    cand_e.append(a + k)
+                    cand_simple.append(numeric)
+                    cand_ref.append((c, i))
+        if not cand_s:
+            return
+        ok = self._isolated(ntext, np.asarray(cand_s, np.int64), np.asarray(cand_e, np.int64),
+                            np.asarray(cand_simple, bool))
+        pieces = []
+        pos = 0
+        good_list = ok.tolist()
+        for j in sorted(range(len(cand_s)), key=cand_s.__getitem__):
+            if not good_list[j]:
+                continue
+            s, e, (c, i) = cand_s[j], cand_e[j], cand_ref[j]
+            c.out[i] = (s, e)  # a candidate: its norm span, decided in ``decide``
+            pieces.append(ntext[pos:s])
+            pieces.append(_FILL * (e - s))
+            pos = e
+        pieces.append(ntext[pos:])
+        self.scan.masked = "".join(pieces)
+
+    @staticmethod
+    def _isolated(text: str, s: np.ndarray, e: np.ndarray, simple: np.ndarray) -> np.ndarray:
+        """Which candidate spans (sorted, disjoint) the text pass sees only as themselves.
+
+        A number run (``numbers._RUN``) joins parts across single separators: a bare
+        number cell next to another (tab-joined spreadsheet rows fold to spaces)
+        belongs to one run with it.  Such a chain of candidate cells is fine when every
+        part is a bare number candidate and the whole is too long to be a piece; a
+        chain touching anything else, or a run's neighbour rule (ASCII letters, ``./_``
+        …) at its ends, makes its cells ordinary cells.  Address / health candidates
+        must be bounded by whitespace (their patterns never cross it).
         """
-        from scanner.detectors.privacy.tables import _EMPTY, prepare
+        n = len(text)
+        order = np.argsort(s, kind="stable")
+        s, e, simple = s[order], e[order], simple[order]
+        arr = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
-        text = doc.text
-        spans: list[tuple[int, int]] = []
-        self.prepared = {}
-        for pos, table in enumerate(doc.tables):
-            _, kinds, rows = self.prepared[pos] = prepare(table, text, headers)
-            cols = [col for col, (kind, _) in kinds.items() if kind in _BULK_KINDS]
-            if rows is None or not cols:
-                continue
-            for col in cols:
-                cells = [(c.start, c.end) for r in rows.values() if (c := r.get(col)) is not None]
-                if sum(1 for s, e in cells if text[s:e].strip() not in _EMPTY) > over:
-                    spans.extend(cells)
-        return spans
+        def at(idx: np.ndarray) -> np.ndarray:
+            inside = (idx >= 0) & (idx < n)
+            out = np.zeros(len(idx), np.uint32)  # 0: outside the text
+            out[inside] = arr[idx[inside]]
+            return out
 
-    def value_spans(self, norm: Any, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
-        """The normalised-text spans of the cells' values (stripped), for matching number pieces."""
-        text = self.scan.text
-        out: set[tuple[int, int]] = set()
-        for span in _norm_spans(norm, spans):
-            if span is None:
-                continue
-            s, e = span
-            raw = text[s:e]
-            value = raw.strip()
-            if len(value) >= 10:
-                s += len(raw) - len(raw.lstrip())
-                out.add((s, s + len(value)))
-        return out
+        p1, p2, c0 = at(s - 1), at(s - 2), at(s)
+        n0, n1, l1 = at(e), at(e + 1), at(e - 1)
 
-    def split(self, pieces: list[Piece], values: set[tuple[int, int]]) -> tuple[list[Piece], list[Piece]]:
-        """(pieces that are exactly a bulk cell's value, the others) — the text pass keeps only the others."""
-        mine: list[Piece] = []
-        rest: list[Piece] = []
-        for p in pieces:
-            (mine if (p.start, p.end) in values else rest).append(p)
-        return mine, rest
+        def space(ch: np.ndarray) -> np.ndarray:
+            return (ch < 0x3001) & _SPACE[np.minimum(ch, 0x3000)]
 
-    def run(self, pieces: list[Piece]) -> list[Hit]:
-        """The numeric recognisers' hits on ``pieces`` (each a bulk cell's value), piece by piece."""
-        hits: list[Hit] = []
-        scan = self.scan
-        fast_ok = self.fast_ok
-        for p in pieces:
-            if not fast_ok or p.intl or p.raw != p.chars:
-                got = _SLOW
+        join_left = np.isin(p1, _RUN_SEPS) & np.isin(p2, _RUN_CHARS) & np.isin(c0, _RUN_FIRST)
+        join_right = np.isin(n0, _RUN_SEPS) & np.isin(l1, _RUN_CHARS) & np.isin(n1, _RUN_FIRST)
+        m = len(s)
+        prev_adj = np.zeros(m, bool)
+        prev_adj[1:] = e[:-1] == s[1:] - 1
+        next_adj = np.zeros(m, bool)
+        next_adj[:-1] = s[1:] == e[:-1] + 1
+        link_left = join_left & prev_adj  # joined to the previous candidate
+        link_right = join_right & next_adj
+        extra = np.zeros(m, np.int64)  # characters of a short non-candidate part the run takes in
+        bad = ~simple & (join_left | join_right)
+        for i in np.flatnonzero(simple & join_left & ~link_left).tolist():
+            k = _short_part(text, int(s[i]) - 1, -1)
+            if k < 0:
+                bad[i] = True
             else:
-                got = self.fast_masked(p) if p.masked else self.fast(p)
-            if got is _SLOW:
-                k = len(p.chars)
-                for r in self.numeric:
-                    if k in r.lengths:
-                        h = r.check(scan, p)
-                        if h is not None:
-                            hits.append(h)
-            elif got is not None:
-                hits.append(got)  # type: ignore[arg-type]
-        return hits
+                extra[i] += k
+        for i in np.flatnonzero(simple & join_right & ~link_right).tolist():
+            k = _short_part(text, int(e[i]), 1)
+            if k < 0:
+                bad[i] = True
+            else:
+                extra[i] += k
+        # a run starting or ending at a candidate: the text pass drops it next to ASCII letters, digits, ./_ …
+        ascii_alnum = ((p1 >= 48) & (p1 <= 57)) | ((p1 >= 65) & (p1 <= 90)) | ((p1 >= 97) & (p1 <= 122))
+        bad |= simple & ~join_left & (ascii_alnum | np.isin(p1, _PREV_BAD))
+        n_alnum = ((n0 >= 48) & (n0 <= 57)) | ((n0 >= 65) & (n0 <= 90)) | ((n0 >= 97) & (n0 <= 122))
+        bad |= simple & ~join_right & (n_alnum | np.isin(n0, _NEXT_BAD))
+        bad |= ~((s == 0) | space(p1))  # other patterns (address chains, health terms) never cross whitespace
+        bad |= ~((e == n) | space(n0))
+        # chains: maximal runs of joined candidates
+        chain = np.cumsum(~link_left)
+        chain_bad = np.zeros(int(chain[-1]) + 1 if m else 1, bool)
+        np.logical_or.at(chain_bad, chain, bad)
+        size = np.bincount(chain, minlength=len(chain_bad)) + np.bincount(chain, weights=(extra > 0), minlength=len(chain_bad))
+        length = np.bincount(chain, weights=(e - s + extra).astype(np.float64), minlength=len(chain_bad))
+        chain_bad |= (size > 1) & (length <= 23)  # the joined run could itself be a piece
+        ok_sorted = ~chain_bad[chain]
+        ok = np.empty(m, bool)
+        ok[order] = ok_sorted
+        return ok
 
+    # -- 2. decide candidates ------------------------------------------------------------------------------------
     def quiet(self, s: int, e: int) -> bool:
         """No context word of any list (nor a home/contact word) in the widest window a numeric check reads."""
         return self._any.search(self.scan.text, max(0, s - self.before), e + self.after) is None
 
-    def fast_masked(self, p: Any) -> Hit | None | object:
-        """None for a bare masked value that is masked enough under the profile, with no word around it; else _SLOW.
+    def decide(self) -> None:
+        """Decide every candidate cell: its values as the text pass gives them (``c.out[i]``).
 
-        Masked enough is decided as ``NumberRecognizer.partial`` decides it, once per
-        mask shape (the positions of the mask characters), for the one recogniser
-        that reaches ``partial`` on such a piece.
+        ``out[i]`` becomes ``(norm start, norm end, pre)`` where ``pre`` is a list of
+        ``(relative start, relative end, canonical, Template, validator)`` or of Hits
+        (``check`` on the piece), or ``_SLOW`` markers for cells left to the row logic.
         """
-        c = p.chars
+        scan = self.scan
+        text = scan.text
+        numeric = self.numeric
+        addr_cache: dict[str, list] = {}
+        health_cache: dict[str, list] = {}
+        for t in self.tables:
+            for c in t.cols:
+                out = c.out
+                kind = c.kind
+                for i, span in enumerate(out):
+                    if span is None:
+                        continue
+                    s, e = span
+                    if kind in _NUMERIC:
+                        self.decided += 1
+                        value = text[s:e]
+                        got = self.fast(value, s, e, kind)
+                        if got is _SLOW:
+                            p = _piece(text, s, e)
+                            pre: Any = []
+                            if p is not None:
+                                k = len(p.chars)
+                                for r in numeric:
+                                    if k in r.lengths:
+                                        h = r.check(scan, p)
+                                        if h is not None:
+                                            pre.append((h.start - s, h.end - s, h.canonical, template_of(h),
+                                                        h.validator, h.person))
+                            if not pre:
+                                pre = _SLOW  # nothing found: the table pass decides the cell (cell_hit)
+                        elif got is _NOTHING:
+                            pre = []
+                        else:
+                            pre = [(0, e - s, value, got[0], got[1], "")]
+                        out[i] = (s, e, pre)
+                    elif kind == "address":
+                        value = text[s:e]
+                        if self._any.search(text, max(0, s - 24), e) is not None:
+                            pre = self._recognise(self.address, text, s, e)
+                        else:
+                            pre = addr_cache.get(value)
+                            if pre is None:
+                                pre = addr_cache[value] = self._recognise(self.address, " " + value, 1, 1 + len(value))
+                        out[i] = (s, e, pre)
+                    else:
+                        value = text[s:e]
+                        pre = health_cache.get(value)
+                        if pre is None:
+                            pre = health_cache[value] = [(m.start(), m.end(), m.group()) for m in _pattern().finditer(value)]
+                        out[i] = (s, e, pre)
+
+    def _recognise(self, rec: Any, text: str, s: int, e: int) -> list:
+        """The address recogniser's hits on ``text[s:e]`` (relative spans)."""
+        sub = Scan(text, self.scan.words, self.scan.window, self.scan.window_after, self.scan.config)
+        out = []
+        for m in rec.pattern.finditer(text, s, e):
+            h = rec.validate(sub, m)
+            if h is not None:
+                out.append((h.start - s, h.end - s, h.canonical, template_of(h), h.validator, h.person))
+        return out
+
+    def fast(self, c: str, s: int, e: int, column: str) -> Any:
+        """The default numeric recognisers' verdict on a bare cell value with no word around it.
+
+        A tuple ``(Template, validator)`` for a value they report, ``_NOTHING`` for a
+        value masked enough under the profile, ``_SLOW`` for everything else (decided
+        by the recognisers' ``check``).
+        """
         k = len(c)
+        if not c.isdigit():
+            if k == 18 and c[-1] == "X" and c[:-1].isdigit():
+                pass  # an ID's X check character
+            elif c.isascii() and not c.isalnum() and not ("x" in c):
+                return self.fast_masked(c, s, e, column)
+            else:
+                return _SLOW
+        if c.startswith("00"):
+            return _SLOW
+        if k == 18:
+            # ResidentId and BankCard; with no bank context an 18-digit valid ID is never a card
+            if c[:2] in ("81", "82", "83"):
+                return _SLOW
+            region = v.region_name(c)
+            if not region or not v.birth_date_ok(c[6:14]) or not v.id_checksum_ok(c):
+                return _SLOW
+            if not self.quiet(s, e):
+                return _SLOW
+            got = self._id_tmpl.get(region)
+            if got is None:
+                got = self._id_tmpl[region] = (
+                    Template("id", "privacy.id", Severity.HIGH, 0.97, (), None, ()),
+                    f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效")
+            return got
+        if k == 11:
+            # Mobile and Landline
+            if c[0] != "1" or v.landline_ok(c) or not v.mobile_ok(c) or not self.quiet(s, e):
+                return _SLOW
+            if _AMOUNT(self.scan, _At(e)):
+                return _SLOW
+            return _PHONE
+        if k in (16, 17, 19):
+            # BankCard only
+            if not self.quiet(s, e) or _AMOUNT(self.scan, _At(e)) or not v.luhn_ok(c) or not v.bank_prefix_ok(c):
+                return _SLOW
+            return _BANK62 if c.startswith("62") else _BANK
+        return _SLOW
+
+    def fast_masked(self, c: str, s: int, e: int, column: str) -> Any:
+        """``_NOTHING`` for a bare masked value masked enough under the profile with no word around it; else _SLOW.
+
+        Only where the table pass's own test of the cell (``TablePass.cell_hit``, run on a
+        cell the text pass found nothing in) also gives nothing: in an ID column an
+        18-character ID or an 11/16/17/19-character value, in a phone column any masked
+        value, in a bank column a masked card.
+        """
+        k = len(c)
+        if column == "id" and k not in (18, 11, 16, 17, 19) or column == "bank" and k not in (15, 16, 17, 19):
+            return _SLOW
+        if self.report_masked or MASK_CHARS.isdisjoint(c[:-1]):
+            return _SLOW
+        if sum(ch.isdigit() for ch in c) < 2:
+            return _SLOW
         if k == 18:  # ResidentId (BankCard: an 18-character masked value without bank context is no card)
             if c[:2].isdigit() and not (c[:2] in v.regions() or c[:2] == "83"):
+                return _SLOW
+            if c[:2].isdigit() and not (c[-1].isdigit() or c[-1] == "X" or c[-1] in "*＊×●"):
                 return _SLOW
             kind, birth = "id", (6, 14)
         elif k == 11:  # Mobile (Landline never takes a masked value)
@@ -183,46 +548,348 @@ class BulkColumns:
             kind, birth = "bank", None
         else:
             return _SLOW
-        if self.report_masked:
-            return _SLOW
         key = (kind, c.translate(_SHAPE))
         allowed = self._allowed.get(key)
         if allowed is None:
             lead, trail, visible = exposure(c)
             hidden = birth is None or not any(birth[0] <= i < birth[1] for i in visible)
-            allowed = self._allowed[key] = self.scan.config["policy"].allows(kind, lead, trail, hidden)
-        if not allowed or not self.quiet(p.start, p.end):
+            allowed = self._allowed[key] = self.policy.allows(kind, lead, trail, hidden)
+        if not allowed or not self.quiet(s, e):
             return _SLOW
-        return None
+        return _NOTHING
 
-    def fast(self, p: Any) -> Hit | None | object:
-        """The default numeric recognisers' verdict on an unmasked bare piece with no word around it, or _SLOW."""
-        c = p.chars
-        k = len(c)
-        if k == 18:
-            # ResidentId and BankCard; with no bank context an 18-digit valid ID is never a card
-            if not c[:17].isdigit() or c[:2] in ("81", "82", "83"):
-                return _SLOW
-            region = v.region_name(c)
-            if not region or not v.birth_date_ok(c[6:14]) or not v.id_checksum_ok(c):
-                return _SLOW
-            if not self.quiet(p.start, p.end):
-                return _SLOW
-            return Hit("id", "privacy.id", p.start, p.end, c, Severity.HIGH, 0.97,
-                       f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效", [])
-        if k == 11:
-            # Mobile and Landline
-            if c[0] != "1" or not c.isdigit() or v.landline_ok(c) or not self.quiet(p.start, p.end):
-                return _SLOW
-            if not v.mobile_ok(c) or NumberRecognizer.amount_after(self.scan, p):
-                return None
-            return Hit("phone", "privacy.phone", p.start, p.end, c, Severity.MEDIUM, 0.95, "手机号码：号段格式有效", [])
-        if k in (16, 17, 19):
-            # BankCard only
-            if not c.isdigit() or not self.quiet(p.start, p.end):
-                return _SLOW
-            if NumberRecognizer.amount_after(self.scan, p) or not v.luhn_ok(c) or not v.bank_prefix_ok(c):
-                return None
-            return Hit("bank", "privacy.bank", p.start, p.end, c, Severity.HIGH, 0.9,
-                       "银行卡号：Luhn 校验通过；发卡行前缀有效" + ("（银联 62）" if c.startswith("62") else ""), [])
-        return _SLOW
+
+    # -- 3. after the text pass -----------------------------------------------------------------------------------
+    def people(self) -> list[tuple[int, str, str]]:
+        """(norm start, kind, canonical) of the candidates' values that name a person (for health linking)."""
+        out = []
+        for t in self.tables:
+            for c in t.cols:
+                if c.kind not in _NUMERIC:
+                    continue
+                for got in c.out:
+                    if got is None or got[2] is _SLOW:
+                        continue
+                    s = got[0]
+                    for rs, _re, canon, tm, _val, _p in got[2]:
+                        if tm.kind in ("name", "id", "old_id", "permit") and tm.severity >= Severity.INFO \
+                                and not dict(tm.details).get("masked_in_source"):
+                            out.append((s + rs, tm.kind, canon))
+        return out
+
+    def link_candidates(self, link: Callable[[int, int], Any]) -> None:
+        """The sentence link (``PrivacyDetector._link_one``) of each health value found in a candidate cell."""
+        for t in self.tables:
+            for c in t.cols:
+                if c.kind != "health":
+                    continue
+                out = c.out
+                for i, got in enumerate(out):
+                    if got is None:
+                        continue
+                    s, e, pre = got
+                    out[i] = (s, e, [(rs, re_, term, link(s + rs, s + re_)) for rs, re_, term in pre])
+
+    def classify(self, hits: list[Hit]) -> None:
+        """Mark the slow rows of each bulk table: a personal cell another hit touches, or not decided inline.
+
+        ``hits`` are the text pass's values in source offsets.
+        """
+        from scanner.detectors.privacy.tables import _EMPTY, _MASK_STR
+
+        spans = sorted((h.start, h.end) for h in hits if h.end > h.start)
+        hs = np.fromiter((a for a, _ in spans), np.int64, len(spans))
+        he = np.maximum.accumulate(np.fromiter((b for _, b in spans), np.int64, len(spans))) if spans else hs
+        for t in self.tables:
+            slow = t.slow
+            for c in t.cols:
+                if spans:
+                    cs = np.asarray(c.cs, np.int64)
+                    ce = np.asarray(c.ce, np.int64)
+                    k = np.searchsorted(hs, ce, "left")  # hits starting before the cell's end
+                    touched = (k > 0) & (he[np.maximum(k - 1, 0)] > cs)
+                    for i in np.flatnonzero(touched).tolist():
+                        slow.add(c.rows[i])
+                kind = c.kind
+                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
+                    if row in slow:
+                        continue
+                    skip = value in _EMPTY or not value.strip(_MASK_STR)
+                    if kind == "name":
+                        continue
+                    if got is None:
+                        if not skip:
+                            slow.add(row)
+                        continue
+                    pre = got[2]
+                    if pre is _SLOW:
+                        if not skip:
+                            slow.add(row)
+                        continue
+                    if skip:
+                        if pre:
+                            slow.add(row)
+                    elif len(pre) > 1:
+                        slow.add(row)
+
+    def slow_rows(self) -> list[Hit]:
+        """The candidate values of the slow rows as the text pass's Hits (health ones linked); prepares the
+        table pass for those rows only (``self.prepared``)."""
+        from scanner.detectors.privacy.tables import TableCell
+
+        out: list[Hit] = []
+        for t in self.tables:
+            slow = t.slow
+            rows: dict[int, dict[int, Any]] = {}
+            for c in t.cols:
+                for i, row in enumerate(c.rows):
+                    if row not in slow:
+                        continue
+                    rows.setdefault(row, {})[c.col] = TableCell(t.table.index, row, c.col, c.cs[i], c.ce[i])
+                    got = c.out[i]
+                    if got is None or got[2] is _SLOW:
+                        continue
+                    s, e, pre = got
+                    if c.kind == "health":
+                        for rs, re_, term, link in pre:
+                            a, b = c.vs[i] + rs, c.vs[i] + re_
+                            cat = category(term)
+                            h = Hit("health", "privacy.health", a, b, term, Severity.HIGH, 0.9,
+                                    f"{cat}（敏感个人信息）", [], details={"category": cat})
+                            if link is None:
+                                self.pending.add(id(h))
+                            else:
+                                h.person, suffix, medium = link
+                                h.validator += suffix
+                                if medium:
+                                    h.severity = Severity.MEDIUM
+                            out.append(h)
+                        continue
+                    for rs, re_, canon, tm, val, person in pre:
+                        a, b = c.vs[i] + rs, c.vs[i] + re_
+                        out.append(Hit(tm.kind, tm.rule, a, b, canon, tm.severity, tm.score, val, list(tm.context),
+                                       tm.exposed, dict(tm.details), person))
+            self.prepared[t.pos] = (t.header_row, t.kinds, {r: rows[r] for r in sorted(rows)})
+        return out
+
+    def fast_rows(self, table_pass: Any) -> None:
+        """Decide the fast rows column by column into :class:`ColumnRecords` (``self.records``)."""
+        from scanner.detectors.privacy.tables import (
+            _EMPTY,
+            _MASK_STR,
+            _MASKED,
+            TableCell,
+            link_row_health,
+            mark_found,
+            new_row_health,
+        )
+
+        templates, tid = self.templates, self._tid
+
+        def tmpl_id(tm: Template) -> int:
+            i = tid.get(tm)
+            if i is None:
+                i = tid[tm] = len(templates)
+                templates.append(tm)
+            return i
+
+        cell_cache: dict[tuple[str, str], Any] = {}
+        for t in self.tables:
+            slow, pos, hidden = t.slow, t.pos, t.hidden
+            person: dict[int, str] = {}
+            masked_name: set[int] = set()
+            health_cols = []
+            for c in t.cols:
+                kind, head, label, col = c.kind, c.head, c.label, c.col
+                rec = ColumnRecords(pos, col, templates)
+                self.records.append(rec)
+                if kind == "health":
+                    health_cols.append((c, rec))
+                    continue
+                finals: dict[tuple, tuple[int, str]] = {}
+                where0 = (pos, 0, col)
+                r_starts, r_ends, r_canon, r_val, r_pers, r_rows, r_tmpl = (
+                    rec.starts, rec.ends, rec.canon, rec.validators, rec.persons, rec.rows, rec.tmpl)
+                if kind == "name":
+                    name_t = None
+                    for i, (row, value) in enumerate(zip(c.rows, c.vals)):
+                        if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
+                            continue
+                        if _MASKED.search(value):
+                            masked_name.add(row)
+                        elif is_name(value):
+                            person[row] = value
+                            if name_t is None:
+                                h = Hit("name", "privacy.name", 0, 0, value, Severity.INFO, 0.85,
+                                        f"个人信息表格“{head}”列中的姓名", [label])
+                                h.details.setdefault("column", head)
+                                if hidden:
+                                    h.details["hidden_sheet"] = True
+                                name_t = (tmpl_id(template_of(h)), h.validator)
+                            s = c.vs[i]
+                            r_starts.append(s)
+                            r_ends.append(s + len(value))
+                            r_canon.append(value)
+                            r_val.append(name_t[1])
+                            r_pers.append("")
+                            r_rows.append(row)
+                            r_tmpl.append(name_t[0])
+                    continue
+                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
+                    if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
+                        continue
+                    s0, _e0, pre = got
+                    if not pre:
+                        if kind != "address":
+                            continue  # masked enough: the table pass's cell test gives nothing either
+                        key = (head, hidden, value)
+                        final = cell_cache.get(key)
+                        if final is None:
+                            h = table_pass.cell_hit(kind, head, TableCell(0, 0, 0, 0, len(value)), value,
+                                                    text=value)
+                            if h is not None:
+                                h.details.setdefault("column", head)
+                                if hidden:
+                                    h.details["hidden_sheet"] = True
+                                final = (h.start, h.end, h.canonical, tmpl_id(template_of(h)), h.validator)
+                            else:
+                                final = ()
+                            cell_cache[key] = final
+                        if final:
+                            a, b, canon, ti, val = final
+                            s = c.vs[i]
+                            r_starts.append(s + a)
+                            r_ends.append(s + b)
+                            r_canon.append(canon)
+                            r_val.append(val)
+                            r_pers.append("")
+                            r_rows.append(row)
+                            r_tmpl.append(ti)
+                        continue
+                    rs, re_, canon, tm, val, pers = pre[0]
+                    key = (tm, val)
+                    final = finals.get(key)
+                    if final is None:
+                        h = Hit(tm.kind, tm.rule, 0, 0, canon, tm.severity, tm.score, val, list(tm.context),
+                                tm.exposed, dict(tm.details))
+                        mark_found(h, kind, head, label, where0, hidden)
+                        ft = template_of(h)
+                        final = finals[key] = (tmpl_id(ft), h.validator,
+                                               ft.kind in ("id", "old_id", "permit", "name")
+                                               and dict(ft.details).get("masked_in_source") is None)
+                    if final[2]:
+                        person[row] = person.get(row) or canon
+                    a = c.vs[i] + rs  # the value maps onto the source 1:1 (a candidate)
+                    b = a + re_ - rs
+                    r_starts.append(a)
+                    r_ends.append(b)
+                    r_canon.append(canon)
+                    r_val.append(final[1])
+                    r_pers.append(pers)
+                    r_rows.append(row)
+                    r_tmpl.append(final[0])
+            for c, rec in health_cols:
+                head, label, col = c.head, c.label, c.col
+                where0 = (pos, 0, col)
+                finals = {}
+                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
+                    if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
+                        continue
+                    who = person.get(row, "")
+                    state = "p" if who else ("m" if row in masked_name else "")
+                    if got is None or not got[2]:
+                        if not state:
+                            continue
+                        key = (value, state)
+                        final = finals.get(key)
+                        if final is None:
+                            h = new_row_health(0, len(value), value, who, head)
+                            h.details.setdefault("column", head)
+                            if hidden:
+                                h.details["hidden_sheet"] = True
+                            final = finals[key] = (tmpl_id(template_of(h)), h.validator)
+                        s = c.vs[i]
+                        rec.starts.append(s)
+                        rec.ends.append(s + len(value))
+                        rec.canon.append(value)
+                        rec.validators.append(final[1])
+                        rec.persons.append(who)
+                        rec.rows.append(row)
+                        rec.tmpl.append(final[0])
+                        continue
+                    s0, _e0, pre = got
+                    rs, re_, term, link = pre[0]
+                    if link is None and not state:
+                        continue  # no person in the sentence nor in the row: not reported
+                    lkey = None if link is None else (link[1], link[2])
+                    key = (term, lkey, state)
+                    final = finals.get(key)
+                    if final is None:
+                        cat = category(term)
+                        h = Hit("health", "privacy.health", 0, 0, term, Severity.HIGH, 0.9, f"{cat}（敏感个人信息）",
+                                [], details={"category": cat})
+                        if link is not None:
+                            h.validator += link[1]
+                            if link[2]:
+                                h.severity = Severity.MEDIUM
+                        mark_found(h, "health", head, label, where0, hidden)
+                        if state:
+                            link_row_health(h, who, head)
+                        final = finals[key] = (tmpl_id(template_of(h)), h.validator)
+                    a = c.vs[i] + rs
+                    b = a + re_ - rs
+                    rec.starts.append(a)
+                    rec.ends.append(b)
+                    rec.canon.append(term)
+                    rec.validators.append(final[1])
+                    rec.persons.append(who if state else link[0])
+                    rec.rows.append(row)
+                    rec.tmpl.append(final[0])
+        self.records = [r for r in self.records if len(r)]
+
+
+def _short_part(text: str, sep: int, step: int) -> int:
+    """Length of the short part a number run takes in across the separator at ``sep`` (step -1: the part before
+    it, +1: after it), or -1 when the run could be anything but that part plus the candidates.
+
+    The part must be fewer than 10 run characters with no separator, prefix or ASCII letter around
+    it (so it makes no piece, joined or alone), e.g. the ``*`` of a masked name before a masked ID.
+    """
+    n = len(text)
+    if text[sep] != " ":
+        return -1
+    i = sep + step
+    k = 0
+    while 0 <= i < n and text[i] in _PART_CHARS:
+        i += step
+        k += 1
+        if k >= 10:
+            return -1
+    if not k:
+        return -1
+    outer = text[i] if 0 <= i < n else ""
+    if outer and (outer in _SEP_CHARS or outer in "+()（）._/\\%=&" or (outer.isascii() and outer.isalnum())):
+        return -1
+    first = text[i + 1] if step < 0 else text[sep + 1]
+    if step < 0 and (first not in _FIRST_CHARS or first == "0"):
+        return -1  # a run cannot start there, or 00 / 0 could begin a +86 prefix or area code
+    return k
+
+
+_PART_CHARS = frozenset("0123456789*＊×●xX")
+_FIRST_CHARS = frozenset("0123456789*＊×●")
+_SEP_CHARS = frozenset(" -－—")
+
+
+class _At:
+    """A piece-like object with only ``end`` (for ``NumberRecognizer.amount_after``)."""
+
+    __slots__ = ("end",)
+
+    def __init__(self, end: int):
+        self.end = end
+
+
+_PHONE = (Template("phone", "privacy.phone", Severity.MEDIUM, 0.95, (), None, ()), "手机号码：号段格式有效")
+_BANK = (Template("bank", "privacy.bank", Severity.HIGH, 0.9, (), None, ()), "银行卡号：Luhn 校验通过；发卡行前缀有效")
+_BANK62 = (Template("bank", "privacy.bank", Severity.HIGH, 0.9, (), None, ()), "银行卡号：Luhn 校验通过；发卡行前缀有效（银联 62）")

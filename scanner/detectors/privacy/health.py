@@ -36,7 +36,7 @@ class HealthRecognizer(Recognizer):
     context = "personal"
 
     def candidates(self, scan: Scan):
-        return _pattern().finditer(scan.text)
+        return _pattern().finditer(scan.masked or scan.text)  # the bulk path decides its health cells
 
     def validate(self, scan: Scan, m: re.Match[str]) -> Hit | None:
         term = m.group()

@@ -74,7 +74,9 @@ def number_pieces(scan: Scan) -> list[Piece]:
     """The shared runs of the document, split into candidate pieces (computed once per scan)."""
 
     def build() -> list[Piece]:
-        text = scan.text
+        # the bulk path's candidate cells are blanked in scan.masked; elsewhere it is the text itself (a run
+        # never reaches a blanked cell, see bulk.ColumnPass._isolated), so pieces are read from it too
+        text = scan.masked or scan.text
         out: list[Piece] = []
         for m in _RUN.finditer(text):
             s, e = m.span()

@@ -110,6 +110,9 @@ class Scan:
         self.window = window
         self.window_after = window_after
         self.config = config or {}
+        # the text with the bulk path's candidate cells blanked (scanner.detectors.privacy.bulk): number runs, the
+        # address and the health patterns are searched in it (never read from it); None: search ``text``
+        self.masked: str | None = None
         self._cache: dict[str, Any] = {}
         self._any: dict[str, re.Pattern[str]] = {}  # word list → one pattern matching any of its words
 

@@ -16,7 +16,8 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from scanner.detectors.privacy import validators as v
 from scanner.detectors.privacy.health import category
@@ -121,6 +122,44 @@ def prepare(table: Table, text: str, headers: Mapping[str, Sequence[str]]) -> Pr
     return header_row, kinds, rows
 
 
+def mark_found(h: Hit, kind: str, head: str, label: str, where: tuple[int, int, int], hidden: bool) -> None:
+    """What a personal-data column adds to a value the text pass found in one of its cells."""
+    details = h.details
+    details["_cell"] = where
+    if label not in h.context:
+        h.context.append(label)
+    h.score = min(1.0, h.score + 0.03)
+    details["column"] = head
+    if hidden:
+        details["hidden_sheet"] = True
+    if kind == "phone" and h.kind in ("phone", "landline") and h.severity < Severity.MEDIUM:
+        h.severity = Severity.MEDIUM
+    if kind == "bank" and h.kind in ("id", "permit") and h.canonical.isdigit() \
+            and not h.details.get("masked_in_source"):
+        # 18 digits that also pass as an ID, in a 银行账号 column: the header decides
+        luhn = "Luhn 校验通过" if v.luhn_ok(h.canonical) else "非卡号（Luhn 不适用）"
+        h.kind, h.rule, h.severity = "bank", "privacy.bank", Severity.HIGH
+        h.validator = f"银行账号：{luhn}；银行账号列（数字也符合身份证号码格式，按列标题判定）"
+
+
+def _why(person: str) -> str:
+    return "同一行有未脱敏的姓名或身份证号码" if person else "同一行的姓名已脱敏"
+
+
+def link_row_health(h: Hit, person: str, head: str) -> None:
+    """A health value found in a health column's cell, linked to its row's person (or masked name)."""
+    h.severity, h.person = (Severity.HIGH if person else Severity.MEDIUM), person
+    h.context.append(f"列标题：{head}")
+    h.validator += f"；{_why(person)}"
+
+
+def new_row_health(s: int, e: int, value: str, person: str, head: str) -> Hit:
+    """A health column's cell the text pass found nothing in, linked to its row's person (or masked name)."""
+    cat = category(value)
+    return Hit("health", "privacy.health", s, e, value, Severity.HIGH if person else Severity.MEDIUM, 0.9,
+               f"{cat}（敏感个人信息）；{_why(person)}", [f"列标题：{head}"], details={"category": cat}, person=person)
+
+
 class TablePass:
     def __init__(self, document: Document, hits: list[Hit], headers: Mapping[str, Sequence[str]], pol: MaskPolicy,
                  report_masked: bool = False, prepared: dict[int, Prepared] | None = None):
@@ -181,22 +220,7 @@ class TablePass:
             label = labels[col]
             where = (pos, cell.row, col)
             for h in found:
-                details = h.details
-                details["_cell"] = where
-                if label not in h.context:
-                    h.context.append(label)
-                h.score = min(1.0, h.score + 0.03)
-                details["column"] = head
-                if hidden:
-                    details["hidden_sheet"] = True
-                if kind == "phone" and h.kind in ("phone", "landline") and h.severity < Severity.MEDIUM:
-                    h.severity = Severity.MEDIUM
-                if kind == "bank" and h.kind in ("id", "permit") and h.canonical.isdigit() \
-                        and not h.details.get("masked_in_source"):
-                    # 18 digits that also pass as an ID, in a 银行账号 column: the header decides
-                    luhn = "Luhn 校验通过" if v.luhn_ok(h.canonical) else "非卡号（Luhn 不适用）"
-                    h.kind, h.rule, h.severity = "bank", "privacy.bank", Severity.HIGH
-                    h.validator = f"银行账号：{luhn}；银行账号列（数字也符合身份证号码格式，按列标题判定）"
+                mark_found(h, kind, head, label, where, hidden)
                 if h.kind in ("id", "old_id", "permit", "name") and h.details.get("masked_in_source") is None:
                     person = person or h.canonical
             if kind == "health":
@@ -225,19 +249,13 @@ class TablePass:
             existing = [h for h in self.inside(cell) if h.kind == "health"]
             if not person and not person_masked:
                 continue
-            sev = Severity.HIGH if person else Severity.MEDIUM
-            why = "同一行有未脱敏的姓名或身份证号码" if person else "同一行的姓名已脱敏"
             if existing:
                 for h in existing:
-                    h.severity, h.person = sev, person
-                    h.context.append(f"列标题：{kinds[cell.col][1]}")
-                    h.validator += f"；{why}"
+                    link_row_health(h, person, kinds[cell.col][1])
                     self.linked_health.add(id(h))
                 continue
             s, e = self.span(cell, value)
-            cat = category(value)
-            h = Hit("health", "privacy.health", s, e, value, sev, 0.9, f"{cat}（敏感个人信息）；{why}",
-                    [f"列标题：{kinds[cell.col][1]}"], details={"category": cat}, person=person)
+            h = new_row_health(s, e, value, person, kinds[cell.col][1])
             self.linked_health.add(id(h))
             self.add(h, table, kinds[cell.col][1], cell)
 
@@ -248,15 +266,16 @@ class TablePass:
             hit.details["hidden_sheet"] = True
         self.added.append(hit)
 
-    def span(self, cell: TableCell, value: str) -> tuple[int, int]:
-        raw = self.text[cell.start:cell.end]
+    def span(self, cell: TableCell, value: str, text: str | None = None) -> tuple[int, int]:
+        raw = (self.text if text is None else text)[cell.start:cell.end]
         lead = len(raw) - len(raw.lstrip())
         return cell.start + lead, cell.start + lead + len(value)
 
-    def cell_hit(self, kind: str, head: str, cell: TableCell, value: str) -> Hit | None:
+    def cell_hit(self, kind: str, head: str, cell: TableCell, value: str, text: str | None = None) -> Hit | None:
+        """The column's own test of a cell the text pass found nothing in (``text``: read the cell from it)."""
         folded = _fold(value)
         compact = _COMPACT.sub("", folded).upper()
-        s, e = self.span(cell, value)
+        s, e = self.span(cell, value, text)
         ctx = [f"列标题：{head}"]
         masked = not MASK_CHARS.isdisjoint(compact[:-1])
         if kind == "id":
@@ -336,43 +355,117 @@ class TablePass:
 # -- column aggregation ------------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class ColumnLeak:
-    """Every value of one rule found in one table column, reported as one finding (see :func:`aggregate`)."""
+    """Every value of one rule found in one table column, reported as one finding (see :func:`aggregate`).
+
+    The values are ``hits`` (each a :class:`Hit`) and/or ``records`` (``(ColumnRecords, indices)``: values
+    the bulk path decided from the column without a Hit each); :meth:`items` merges them in text order.
+    """
 
     table: Table
     col: int
     head: str
     rule: str
     hits: list[Hit]  # sorted by start; each was detected and validated on its own
+    records: list[tuple[Any, list[int]]] = field(default_factory=list)
+
+    def items(self) -> LeakItems:
+        return LeakItems(self.hits, self.records)
 
 
-def aggregate(hits: list[Hit], tables: Sequence[Table], over: int) -> tuple[list[Hit], list[ColumnLeak]]:
-    """Split ``hits`` into per-value hits and column leaks.
+class LeakItems:
+    """A column leak's values as parallel lists in text order (``first``/``last`` as Hits)."""
+
+    __slots__ = ("canon", "ends", "exposed", "kinds", "persons", "scores", "severities", "starts", "validators",
+                 "first", "last")
+
+    def __init__(self, hits: list[Hit], records: list[tuple[Any, list[int]]]):
+        starts = [h.start for h in hits]
+        ends = [h.end for h in hits]
+        canon = [h.canonical for h in hits]
+        persons = [h.person for h in hits]
+        validators = [h.validator for h in hits]
+        kinds = [h.kind for h in hits]
+        severities = [h.severity for h in hits]
+        scores = [h.score for h in hits]
+        exposed = [h.exposed for h in hits]
+        refs: list[Any] = list(hits)
+        for rec, idx in records:
+            tm = rec.templates
+            starts += [rec.starts[i] for i in idx]
+            ends += [rec.ends[i] for i in idx]
+            canon += [rec.canon[i] for i in idx]
+            persons += [rec.persons[i] for i in idx]
+            validators += [rec.validators[i] for i in idx]
+            ts = [tm[rec.tmpl[i]] for i in idx]
+            kinds += [t.kind for t in ts]
+            severities += [t.severity for t in ts]
+            scores += [t.score for t in ts]
+            exposed += [t.exposed for t in ts]
+            refs += [(rec, i) for i in idx]
+        if (hits and records) or len(records) > 1:
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            starts, ends, canon, persons, validators, kinds, severities, scores, exposed, refs = (
+                [a[i] for i in order] for a in (starts, ends, canon, persons, validators, kinds, severities, scores,
+                                                exposed, refs))
+        self.starts, self.ends, self.canon, self.persons, self.validators = starts, ends, canon, persons, validators
+        self.kinds, self.severities, self.scores, self.exposed = kinds, severities, scores, exposed
+
+        def hit(ref: Any) -> Hit:
+            return ref if isinstance(ref, Hit) else ref[0].hit(ref[1])
+
+        self.first, self.last = hit(refs[0]), hit(refs[-1])
+
+
+def aggregate(hits: list[Hit], tables: Sequence[Table], over: int, records: Sequence[Any] = ()) \
+        -> tuple[list[Hit], list[ColumnLeak]]:
+    """Split ``hits`` (and the bulk path's column ``records``) into per-value hits and column leaks.
 
     A 公示 list leaks column by column: when one column of a table holds more
     than ``over`` values of the same rule (身份证号码 column: 100,000 unmasked
     IDs), they become one :class:`ColumnLeak` — one finding, one ticket, with the
     count, the first and last cell, masked samples and a keyed digest of the
     values — instead of one finding per cell.  Columns at or under the threshold,
-    and everything outside table cells, stay per value.  ``over`` ≤ 0 switches
-    aggregation off.
+    and everything outside table cells, stay per value (records are materialised
+    as Hits then).  ``over`` ≤ 0 switches aggregation off.
     """
-    if over <= 0:
-        return hits, []
     groups: dict[tuple[int, int, str], list[Hit]] = defaultdict(list)
-    for h in hits:
-        cell = h.details.get("_cell")
-        if cell is not None:
-            groups[(cell[0], cell[2], h.rule)].append(h)
-    big = {key for key, group in groups.items() if len(group) > over}
-    if not big:
-        return hits, []
-    singles = []
-    for h in hits:
-        cell = h.details.get("_cell")
-        if cell is None or (cell[0], cell[2], h.rule) not in big:
-            singles.append(h)
+    rec_groups: dict[tuple[int, int, str], list[tuple[Any, list[int]]]] = defaultdict(list)
+    for rec in records:
+        by_rule: dict[str, list[int]] = defaultdict(list)
+        rules = [t.rule for t in rec.templates]
+        for i, t in enumerate(rec.tmpl):
+            by_rule[rules[t]].append(i)
+        for rule, idx in by_rule.items():
+            rec_groups[(rec.pos, rec.col, rule)].append((rec, idx))
+    if over > 0:
+        for h in hits:
+            cell = h.details.get("_cell")
+            if cell is not None:
+                groups[(cell[0], cell[2], h.rule)].append(h)
+
+    def size(key: tuple[int, int, str]) -> int:
+        return len(groups.get(key, ())) + sum(len(idx) for _, idx in rec_groups.get(key, ()))
+
+    big = {key for key in set(groups) | set(rec_groups) if size(key) > over} if over > 0 else set()
+    singles = hits
+    if big & set(groups):
+        singles = []
+        for h in hits:
+            cell = h.details.get("_cell")
+            if cell is None or (cell[0], cell[2], h.rule) not in big:
+                singles.append(h)
+    small = [(rec, idx) for key, parts in rec_groups.items() if key not in big for rec, idx in parts]
+    if small:
+        singles = singles + [rec.hit(i) for rec, idx in small for i in idx]
+        singles.sort(key=lambda h: h.start)  # records never overlap the other hits
     leaks = []
-    for key in sorted(big, key=lambda k: groups[k][0].start):
-        group = sorted(groups[key], key=lambda h: h.start)
-        leaks.append(ColumnLeak(tables[key[0]], key[1], str(group[0].details.get("column", "")), key[2], group))
-    return singles, leaks
+    for key in big:
+        group = sorted(groups.get(key, ()), key=lambda h: h.start)
+        parts = rec_groups.get(key, [])
+        cands = ([(group[0].start, str(group[0].details.get("column", "")))] if group else []) + [
+            (rec.starts[idx[0]], str(dict(rec.templates[rec.tmpl[idx[0]]].details).get("column", "")))
+            for rec, idx in parts]
+        first, head = min(cands, key=lambda x: x[0])
+        leaks.append((first, ColumnLeak(tables[key[0]], key[1], head, key[2], group, parts)))
+    leaks.sort(key=lambda x: x[0])
+    return singles, [leak for _, leak in leaks]
