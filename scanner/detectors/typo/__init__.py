@@ -11,21 +11,18 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import operator
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from scanner.detectors.base import Detector
 from scanner.detectors.typo import confusables, formal, score
-from scanner.detectors.typo.chars import CharParams, check_clause
+from scanner.detectors.typo.chars import CharParams, check_clause, check_document
 from scanner.detectors.typo.common import finding
 from scanner.detectors.typo.protect import protected_offsets
 from scanner.findings import Finding, Severity
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import jieba_dict_path, lexicon
-from scanner.nlp.segment import Token, words
+from scanner.nlp.segment import columns
 from scanner.nlp.sentences import clauses
 
 __all__ = ["CharParams", "TypoDetector", "check_clause"]
@@ -96,6 +93,7 @@ class TypoDetector(Detector):
         chars._single_proposals.cache_clear()
         chars._homophone_alts.cache_clear()
         chars._span_alts.cache_clear()
+        chars._span_alts_of.cache_clear()
         chars._real_word_alts.cache_clear()
         score.model.cache_clear()
         self._loaded = stamp
@@ -134,7 +132,7 @@ class TypoDetector(Detector):
             for hit in formal.dates(original):
                 yield self._formal(analysis, hit)
         if "dup" in layers:
-            for hit in formal.duplicates(text, words(analysis), lexicon().freq):
+            for hit in formal.duplicates(text, zip(*columns(analysis)), lexicon().freq):
                 yield finding(analysis, hit.rule, hit.start, hit.end, suggestion=hit.suggestion,
                               sentence=hit.sentence, severity=hit.severity, details=hit.details, confidence=0.8)
 
@@ -155,30 +153,9 @@ class TypoDetector(Detector):
     def _chars(self, analysis, text: str) -> Iterator[Finding]:
         own = list(self.config.get("own_names") or [])
         protected = protected_offsets(text, own)
-        toks = words(analysis)
-        starts = [t.start for t in toks]
-        ends = [t.end for t in toks]
-        # Tokens in order and not overlapping (as the segmenter gives them): a clause's tokens ending
-        # inside it are a run found by bisection, passed on as plain (word, start, end) tuples.
-        ordered = all(map(operator.lt, starts, ends)) and all(map(operator.le, ends, starts[1:]))
-        tok_words = [t.word for t in toks]
-        for s, e in clauses(analysis):
-            if e - s < 2:
-                continue
-            lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
-            if ordered:
-                hi = bisect.bisect_right(ends, e, lo, hi)
-                if sum(ends[lo:hi]) - sum(starts[lo:hi]) != e - s:
-                    local = None  # a token crosses the clause edge: segment the clause on its own
-                else:
-                    shift = itertools.repeat(s)
-                    local = list(zip(tok_words[lo:hi], map(operator.sub, starts[lo:hi], shift),
-                                     map(operator.sub, ends[lo:hi], shift)))
-            else:
-                local = [Token(t.word, t.start - s, t.end - s) for t in toks[lo:hi] if t.end <= e]
-                if sum(t.end - t.start for t in local) != e - s:
-                    local = None
-            for hit in check_clause(text[s:e], protected, self.params, base=s, toks=local):
+        tok_words, starts, _ = columns(analysis)
+        for s, hits in check_document(text, tok_words, starts, clauses(analysis), protected, self.params):
+            for hit in hits:
                 pos = s + hit.pos
                 shape = hit.relation in ("shape", "component")
                 word = hit.relation.startswith("word-sound")

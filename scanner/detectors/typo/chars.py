@@ -26,9 +26,12 @@ table (``shape_similar.tsv``, ``shape_extra.tsv``) and characters that keep or d
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,37 +301,46 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                 proposals.setdefault((a + k, c), (word, a, rel, f, False, True))
     if not proposals and not words:
         return []
-    base_score = lm.score([w for w, _, _ in toks])
+    return _judge_clause(text, [w for w, _, _ in toks], proposals, words, params)
+
+
+def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict, params: CharParams) -> list[CharHit]:
+    """The language-model half of :func:`check_clause`: ``words`` (whole-span proposals, (start, alt) →
+    (frequency, split)) and ``proposals`` (single characters, (offset, candidate) → (word, word start,
+    relation, frequency, known, real)) of the clause ``text`` whose tokens are ``tok_words``,
+    re-segmented and scored, judged by the hit model; the kept hits in offset order."""
+    lm_score = lm.scorer()
+    base_score = lm_score(tok_words)
     model = scoring.model()
     threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
     best: dict[int, CharHit] = {}
 
-    def judge(hit: CharHit) -> None:
-        """Keep ``hit`` when its gain passes the floor and the model (if any) is sure enough."""
-        if hit.gain < params.margin(hit.margin_key):
+    def judge(pos: int, orig: str, cand: str, word: str, word_start: int, relation: str, gain: float,
+              word_freq: int, known: bool = False, real: bool = False) -> None:
+        """Keep the hit when its gain passes the floor and the model (if any) is sure enough."""
+        hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real)
+        key = hit.margin_key
+        if gain < params.margin(key):
             return
         if model is not None:
-            feats = scoring.features(text, hit.pos, hit.orig, hit.cand, hit.word, hit.margin_key, hit.relation,
-                                     hit.gain, hit.word_freq)
+            feats = scoring.features(text, pos, orig, cand, word, key, relation, gain, word_freq)
             p = scoring.probability(feats, model)
             if p < threshold:
                 return
-            hit = dataclasses.replace(hit, score=p, features=feats)
-        if hit.pos not in best or hit.strength > best[hit.pos].strength:
-            best[hit.pos] = hit
+            hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real, p, feats)
+        if pos not in best or hit.strength > best[pos].strength:
+            best[pos] = hit
 
     cut = _cut()
     for (a, alt), (f, split) in words.items():
-        new = text[:a] + alt + text[a + len(alt):]
-        gain = lm.score(cut(new, hmm=False)) - base_score
+        gain = lm_score(cut(text[:a] + alt + text[a + len(alt):], hmm=False)) - base_score
         if gain < params.margin_word:
             continue
-        diff = [k for k in range(len(alt)) if alt[k] != text[a + k]]
-        i = a + diff[0]
-        judge(CharHit(i, text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a,
-                      "word-sound-split" if split else "word-sound", gain, f))
+        diff = [j for j in range(len(alt)) if alt[j] != text[a + j]]
+        judge(a + diff[0], text[a + diff[0]:a + diff[-1] + 1], alt[diff[0]:diff[-1] + 1], alt, a,
+              "word-sound-split" if split else "word-sound", gain, f)
     # The floor a proposal's gain must pass (CharHit.margin_key without building the hit: most
-    # proposals stay below it and are dropped by ``judge`` straight away).
+    # proposals stay below it and are dropped straight away).
     floor_real, floor_known = params.margin_real, params.margin_known
     floor_shape, floor_sound = params.margin_shape, params.margin_sound
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
@@ -341,11 +353,11 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                 break
         if len(w) < 2:
             continue
-        gain = lm.score(new_words) - base_score
+        gain = lm_score(new_words) - base_score
         if gain < (floor_real if real else floor_known if known else
                    floor_shape if rel in ("shape", "component") else floor_sound):
             continue
-        judge(CharHit(i, text[i], c, word, a, rel, gain, f, known, real))
+        judge(i, text[i], c, word, a, rel, gain, f, known, real)
     if not best:
         return []
     # Two hits a character or two apart compete for one error: keep the stronger.
@@ -354,3 +366,112 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         if all(abs(hit.pos - k.pos) > 1 for k in kept):
             kept.append(hit)
     return sorted(kept, key=lambda h: h.pos)
+
+
+@functools.lru_cache(maxsize=8)
+def _span_alts_of(min_word_freq: int, ratio: float):
+    """:func:`_span_alts` with these parameters as a cached one-argument function of a token (() for a
+    token not of 2–4 characters): mapped over a document's tokens in one C-level pass."""
+
+    @functools.lru_cache(maxsize=65536)
+    def alts(word: str) -> tuple[tuple[str, int], ...]:
+        if not 2 <= len(word) <= 4:
+            return ()
+        return _span_alts(word, min_word_freq, ratio)
+
+    return alts
+
+
+def check_document(text: str, words: list[str], starts: list[int], clause_spans: Iterable[tuple[int, int]],
+                   protected: set[int] | frozenset[int] = frozenset(), params: CharParams = CharParams()
+                   ) -> Iterator[tuple[int, list[CharHit]]]:
+    """(clause start, hits) for each clause ``(s, e)`` of ``clause_spans`` (in order) with hits: the
+    same hits as ``check_clause(text[s:e], protected, params, base=s, toks=<the clause's tokens>)``.
+
+    ``words`` / ``starts``: the document's tokens, in order and covering ``text`` (as
+    :func:`scanner.nlp.segment.cut_columns` gives them).  A clause whose edges fall inside a token is
+    segmented on its own, as :func:`check_clause` does without tokens.
+
+    Instead of one pass over each clause's tokens, the tokens worth a look are found once for the
+    whole document (single Han characters; tokens and single-character pairs of 2–4 Han characters
+    with a much more frequent homophone word, mapped through a cached function), and only the clauses
+    holding one are visited further; what is proposed there, in which order, and how it is judged is
+    :func:`check_clause`'s."""
+    n = len(text)
+    nt = len(words)
+    bounds = set(starts)
+    bounds.add(n)
+    mwf, mof, ratio = params.min_word_freq, params.max_orig_freq, params.word_ratio
+    # single Han-character tokens, in order (before the frequency filter: pairs are found among all)
+    singles = [p for w, p in zip(words, starts) if len(w) == 1 and "\u4e00" <= w <= "\u9fff"]
+    alts_of = _span_alts_of(mwf, ratio)
+    # tokens of 2–4 Han characters with homophone words: (start, end, alternatives)
+    span_list = [(starts[k], starts[k] + len(words[k]), alts_of(words[k]))
+                 for k in itertools.compress(range(nt), map(alts_of, words))]
+    span_starts = [a for a, _, _ in span_list]
+    # two single Han-character tokens in a row with homophone words: (start, alternatives)
+    pair_list = [(p, a) for p, a in ((p, alts_of(text[p:p + 2])) for p, q in zip(singles, singles[1:]) if q == p + 1)
+                 if a]
+    pair_starts = [p for p, _ in pair_list]
+    if params.max_single_freq < 10**9:
+        freq = lexicon().freq
+        singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
+    bisect_left = bisect.bisect_left
+    for s, e in clause_spans:
+        if e - s < 2:
+            continue
+        if s not in bounds or e not in bounds or params.real_words:
+            if s not in bounds or e not in bounds:
+                toks = None  # a token crosses the clause's edge: the clause is segmented on its own
+            else:
+                t0 = bisect_left(starts, s)
+                t1 = bisect_left(starts, e, t0)
+                toks = [(w, a - s, a - s + len(w)) for w, a in zip(words[t0:t1], starts[t0:t1])]
+            hits = check_clause(text[s:e], protected, params, base=s, toks=toks)
+            if hits:
+                yield s, hits
+            continue
+        j0 = bisect_left(singles, s)
+        j1 = bisect_left(singles, e, j0)
+        w0 = bisect_left(span_starts, s)
+        w1 = bisect_left(span_starts, e, w0)
+        q0 = bisect_left(pair_starts, s)
+        q1 = bisect_left(pair_starts, e, q0)
+        if j0 == j1 and w0 == w1 and q0 == q1:
+            continue
+        # whole spans first (tokens, then pairs), as _word_proposals orders them
+        word_props: dict[tuple[int, str], tuple[int, bool]] = {}
+        for a, b, alts in span_list[w0:w1]:
+            if any(k in protected for k in range(a, b)):
+                continue
+            for alt, f in alts:
+                word_props[(a - s, alt)] = (f, False)
+        for a, alts in pair_list[q0:q1]:
+            if a in protected or a + 1 in protected:
+                continue
+            for alt, f in alts:
+                word_props[(a - s, alt)] = (f, True)
+        proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
+        for p in singles[j0:j1]:
+            if p in protected:
+                continue
+            lo = p - 3 if p - 3 > s else s
+            found = _single_proposals(text[lo:p + 4 if p + 4 < e else e], p - lo, mwf, mof)
+            if not found:
+                continue
+            i = p - s
+            lo -= s
+            for da, c, rel, word, f, known in found:
+                key = (i, c)
+                old = proposals.get(key)
+                if old is None or len(word) > len(old[0]):
+                    # an unknown window anywhere makes the whole proposal "unknown"
+                    proposals[key] = (word, lo + da, rel, f, known and (old is None or old[4]), False)
+                elif not known and old[4]:
+                    proposals[key] = (*old[:4], False, False)
+        if not proposals and not word_props:
+            continue
+        t0 = bisect_left(starts, s)
+        hits = _judge_clause(text[s:e], words[t0:bisect_left(starts, e, t0)], proposals, word_props, params)
+        if hits:
+            yield s, hits

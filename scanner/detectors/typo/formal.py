@@ -162,18 +162,17 @@ _DUP_SINGLE = set("的了和与及在是对把被将为从以并而或之其于�
 
 
 def duplicates(text: str, tokens, freq: dict[str, int]) -> Iterator[Hit]:
-    """``tokens``: (word, start, end) of the normalised text; offsets are normalised ones."""
-    for a, b in itertools.pairwise(tokens):
-        if a.word != b.word or a.end != b.start:
+    """``tokens``: (word, start, end) tuples of the normalised text; offsets are normalised ones."""
+    for (w, a_start, a_end), (w2, b_start, b_end) in itertools.pairwise(tokens):
+        if w != w2 or a_end != b_start:
             continue
-        w = a.word
         if not all(_han(c) for c in w):
             continue
         if len(w) == 1 and w not in _DUP_SINGLE:
             continue
         if (w + w) in freq:
             continue
-        yield Hit("typo.dup.word", a.start, b.end, w, f"“{w}”连续重复出现，疑为多打。", Severity.LOW,
+        yield Hit("typo.dup.word", a_start, b_end, w, f"“{w}”连续重复出现，疑为多打。", Severity.LOW,
                   details={"word": w})
 
 
