@@ -102,3 +102,70 @@ def test_tokens_cover_the_text():
         assert all(e - s == len(w) for w, s, e in zip(words, starts, ends))
         assert (ends[-1] if ends else 0) == len(text)
         assert list(itertools.accumulate(map(len, words))) == ends
+
+
+def _random_texts():
+    import random
+
+    from scanner.detectors.typo import protect
+
+    rnd = random.Random(5)
+    # the characters the patterns care about, and some others
+    alphabet = ("发函字办令电复规报通告批呈〔〕[]()（）【】 第号0123456789年月日星期周一二三四五六七八九十〇零天"
+                "乡镇村县区旗街道苏木嘎查社区政府小学党委人民，、。；\n主任国务院办公厅的了是工作")
+    out = ["国办发〔2024〕12号 国发(2023)第05号 京政办发〔24〕3号 报2024年",
+           "2024年2月30日（星期三） 十三月五日 二〇二四年五月二十日（周一） 农历正月十五日 12月1日",
+           "湾沚镇小庄村党总支 新营镇寨子村 阔洪奇乡，西安市鄠邑区蒋村街道办事处 苏木嘎查"]
+    for _ in range(400):
+        out.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 80))))
+    return out, protect
+
+
+def test_finditer_near_gives_finditer_matches():
+    from scanner.detectors.typo import common
+
+    texts, protect = _random_texts()
+    cases = [(formal._DOCNUM, lambda t: [m.start() for m in formal._DOCNUM_CORE.finditer(t)], 10),
+             (formal._DATE, lambda t: [m.start() for m in formal._MONTH.finditer(t)], 8),
+             (protect._PLACE, lambda t: [m.start() for m in protect._PLACE_SUFFIX.finditer(t)], 3)]
+    found = 0
+    for pattern, anchors, before in cases:
+        for t in texts:
+            want = [(m.span(), m.groups()) for m in pattern.finditer(t)]
+            got = [(m.span(), m.groups()) for m in common.finditer_near(pattern, t, anchors(t), before)]
+            assert got == want, (pattern.pattern[:30], t)
+            found += len(want)
+    assert found > 100
+
+
+def test_clause_cache_gives_what_computing_gives():
+    from scanner.detectors.typo.chars import ClauseCache
+
+    text = "\n".join(TEXTS * 2)  # every clause twice: the second time from the cache
+    protected = protected_offsets(text)
+    words, starts, _ = cut_columns(text)
+    cache = ClauseCache(64)
+    plain = list(check_document(text, words, starts, split_clauses(text), protected, CharParams()))
+    cached = list(check_document(text, words, starts, split_clauses(text), protected, CharParams(), cache))
+    again = list(check_document(text, words, starts, split_clauses(text), protected, CharParams(), cache))
+    assert plain == cached == again
+    assert cache.hits > cache.misses > 0
+    # the same clause text with other protected characters is not taken from the cache
+    assert list(check_document(text, words, starts, split_clauses(text), frozenset(range(len(text))),
+                               CharParams(), cache)) == []
+    small = ClauseCache(2)
+    list(check_document(text, words, starts, split_clauses(text), protected, CharParams(), small))
+    assert len(small) == 2
+
+
+def test_clause_cache_is_not_part_of_the_ruleset():
+    on, off = TypoDetector(), TypoDetector({"clause_cache": 0})
+    assert on.clause_cache is not None and off.clause_cache is None
+    assert list(on.ruleset_parts()) == list(off.ruleset_parts())
+    text = "\n".join(TEXTS)
+
+    def run(det):
+        return [(f.rule, f.start, f.end, f.suggestion, f.confidence)
+                for f in det.detect(Analysis(Document.from_text(text), SiteConfig()))]
+
+    assert run(on) == run(off) == run(on)

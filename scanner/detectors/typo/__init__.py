@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from scanner.detectors.base import Detector
 from scanner.detectors.typo import confusables, formal, score
-from scanner.detectors.typo.chars import CharParams, check_clause, check_document
+from scanner.detectors.typo.chars import CharParams, ClauseCache, check_clause, check_document
 from scanner.detectors.typo.common import finding
 from scanner.detectors.typo.protect import protected_offsets
 from scanner.findings import Finding, Severity
@@ -30,6 +31,7 @@ __all__ = ["CharParams", "TypoDetector", "check_clause"]
 LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
 REPEATED_USAGE = 3  # a "wrong" span the document writes this many times is its own usage (运维 ×5)
 MAX_REPEAT_SCAN = 1_000_000
+CLAUSE_CACHE = 4096  # clauses a detector remembers the character layer's result of (see ClauseCache)
 
 
 class TypoDetector(Detector):
@@ -68,6 +70,13 @@ class TypoDetector(Detector):
                                  min_word_freq=int(self.config["min_word_freq"]))
         self.layers = set(self.config.get("layers") or LAYERS)
         self.allow = set(self.config.get("allow") or [])
+        # "clause_cache": how many clauses' character-layer results are kept for the next time the same
+        # clause comes (a site's boilerplate); 0: none; unset: $CUOMIN_TYPO_CLAUSE_CACHE, else
+        # CLAUSE_CACHE.  Taken out of the configuration: it changes no finding, so not the ruleset.
+        size = self.config.pop("clause_cache", None)
+        if size is None:
+            size = os.environ.get("CUOMIN_TYPO_CLAUSE_CACHE") or CLAUSE_CACHE
+        self.clause_cache = ClauseCache(int(size)) if int(size) > 0 else None
 
     def ruleset_parts(self) -> Iterable[tuple[str, bytes]]:
         # dictionaries/typo/* enter the ruleset through the dictionary hash; the model and
@@ -84,6 +93,8 @@ class TypoDetector(Detector):
         if stamp == self._loaded:
             return False
         self.rules = confusables.load()
+        if self.clause_cache is not None:
+            self.clause_cache.clear()
         protect.gov_terms.cache_clear()
         confusion._shape_table.cache_clear()
         confusion.candidates.cache_clear()
@@ -132,7 +143,7 @@ class TypoDetector(Detector):
             for hit in formal.dates(original):
                 yield self._formal(analysis, hit)
         if "dup" in layers:
-            for hit in formal.duplicates(text, zip(*columns(analysis)), lexicon().freq):
+            for hit in formal.duplicate_words(text, *columns(analysis), lexicon().freq):
                 yield finding(analysis, hit.rule, hit.start, hit.end, suggestion=hit.suggestion,
                               sentence=hit.sentence, severity=hit.severity, details=hit.details, confidence=0.8)
 
@@ -154,7 +165,8 @@ class TypoDetector(Detector):
         own = list(self.config.get("own_names") or [])
         protected = protected_offsets(text, own)
         tok_words, starts, _ = columns(analysis)
-        for s, hits in check_document(text, tok_words, starts, clauses(analysis), protected, self.params):
+        for s, hits in check_document(text, tok_words, starts, clauses(analysis), protected, self.params,
+                                          self.clause_cache):
             for hit in hits:
                 pos = s + hit.pos
                 shape = hit.relation in ("shape", "component")

@@ -27,10 +27,11 @@ table (``shape_similar.tsv``, ``shape_extra.tsv``) and characters that keep or d
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import itertools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,13 +89,18 @@ class CharHit:
     @property
     def margin_key(self) -> str:
         """Which margin applies: word / real / known / shape / sound."""
-        if self.relation.startswith("word-sound"):
-            return "word"
-        if self.real:
-            return "real"
-        if self.known:
-            return "known"
-        return "shape" if self.relation in ("shape", "component") else "sound"
+        return _margin_key(self.relation, self.known, self.real)
+
+
+def _margin_key(relation: str, known: bool, real: bool) -> str:
+    """:attr:`CharHit.margin_key` of a hit not built yet."""
+    if relation.startswith("word-sound"):
+        return "word"
+    if real:
+        return "real"
+    if known:
+        return "known"
+    return "shape" if relation in ("shape", "component") else "sound"
 
 
 COMPONENTS = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "shape_component.tsv"
@@ -315,20 +321,27 @@ def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict,
     threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
     best: dict[int, CharHit] = {}
 
+    margins = {"word": params.margin_word, "known": params.margin_known, "shape": params.margin_shape,
+               "real": params.margin_real}  # CharParams.margin, looked up once per clause
+    floor_sound = params.margin_sound
+
     def judge(pos: int, orig: str, cand: str, word: str, word_start: int, relation: str, gain: float,
               word_freq: int, known: bool = False, real: bool = False) -> None:
         """Keep the hit when its gain passes the floor and the model (if any) is sure enough."""
-        hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real)
-        key = hit.margin_key
-        if gain < params.margin(key):
+        key = _margin_key(relation, known, real)
+        if gain < margins.get(key, floor_sound):
             return
-        if model is not None:
+        if model is None:
+            hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real)
+            strength = gain
+        else:
             feats = scoring.features(text, pos, orig, cand, word, key, relation, gain, word_freq)
-            p = scoring.probability(feats, model)
-            if p < threshold:
+            strength = scoring.probability(feats, model)
+            if strength < threshold:
                 return
-            hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real, p, feats)
-        if pos not in best or hit.strength > best[pos].strength:
+            hit = CharHit(pos, orig, cand, word, word_start, relation, gain, word_freq, known, real, strength, feats)
+        old = best.get(pos)
+        if old is None or strength > old.strength:
             best[pos] = hit
 
     cut = _cut()
@@ -341,8 +354,7 @@ def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict,
               "word-sound-split" if split else "word-sound", gain, f)
     # The floor a proposal's gain must pass (CharHit.margin_key without building the hit: most
     # proposals stay below it and are dropped straight away).
-    floor_real, floor_known = params.margin_real, params.margin_known
-    floor_shape, floor_sound = params.margin_shape, params.margin_sound
+    floor_real, floor_known, floor_shape = params.margin_real, params.margin_known, params.margin_shape
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
         new_words = cut(text[:i] + c + text[i + 1:], hmm=False)
         # the words partition the clause: the one holding i must have two or more characters
@@ -382,9 +394,51 @@ def _span_alts_of(min_word_freq: int, ratio: float):
     return alts
 
 
+class ClauseCache:
+    """What :func:`check_document` found in a clause, for the next time the same clause comes (a site
+    repeats its boilerplate: navigation, footers, standard sentences), bounded, least recently used
+    dropped first, safe to share between threads.
+
+    Keyed by the clause's text and which of its characters are protected; an entry also holds the
+    clause's tokens and the hit model it was judged with, and is used only when both are the same
+    again (the same text gives the same tokens in practice, but it is checked), so a hit gives
+    exactly what computing again would."""
+
+    def __init__(self, maxsize: int = 4096):
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, model, toks: list[str]) -> list[CharHit] | None:
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is None or entry[0] is not model or entry[1] != toks:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return entry[2]
+
+    def put(self, key, model, toks: list[str], hits: list[CharHit]) -> None:
+        with self._lock:
+            self._data[key] = (model, toks, hits)
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 def check_document(text: str, words: list[str], starts: list[int], clause_spans: Iterable[tuple[int, int]],
-                   protected: set[int] | frozenset[int] = frozenset(), params: CharParams = CharParams()
-                   ) -> Iterator[tuple[int, list[CharHit]]]:
+                   protected: set[int] | frozenset[int] = frozenset(), params: CharParams = CharParams(),
+                   cache: ClauseCache | None = None) -> Iterator[tuple[int, list[CharHit]]]:
     """(clause start, hits) for each clause ``(s, e)`` of ``clause_spans`` (in order) with hits: the
     same hits as ``check_clause(text[s:e], protected, params, base=s, toks=<the clause's tokens>)``.
 
@@ -396,27 +450,21 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
     whole document (single Han characters; tokens and single-character pairs of 2–4 Han characters
     with a much more frequent homophone word, mapped through a cached function), and only the clauses
     holding one are visited further; what is proposed there, in which order, and how it is judged is
-    :func:`check_clause`'s."""
+    :func:`check_clause`'s.  With a ``cache``, a clause seen before (same text, protected characters,
+    tokens and hit model) is answered from it."""
     n = len(text)
-    nt = len(words)
     bounds = set(starts)
     bounds.add(n)
-    mwf, mof, ratio = params.min_word_freq, params.max_orig_freq, params.word_ratio
-    # single Han-character tokens, in order (before the frequency filter: pairs are found among all)
-    singles = [p for w, p in zip(words, starts) if len(w) == 1 and "\u4e00" <= w <= "\u9fff"]
-    alts_of = _span_alts_of(mwf, ratio)
-    # tokens of 2–4 Han characters with homophone words: (start, end, alternatives)
-    span_list = [(starts[k], starts[k] + len(words[k]), alts_of(words[k]))
-                 for k in itertools.compress(range(nt), map(alts_of, words))]
-    span_starts = [a for a, _, _ in span_list]
-    # two single Han-character tokens in a row with homophone words: (start, alternatives)
-    pair_list = [(p, a) for p, a in ((p, alts_of(text[p:p + 2])) for p, q in zip(singles, singles[1:]) if q == p + 1)
-                 if a]
-    pair_starts = [p for p, _ in pair_list]
-    if params.max_single_freq < 10**9:
-        freq = lexicon().freq
-        singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
     bisect_left = bisect.bisect_left
+    model = scoring.model() if cache is not None else None
+    pmask = b""
+    if cache is not None:
+        mask = bytearray(n)
+        for k in protected:
+            if 0 <= k < n:
+                mask[k] = 1
+        pmask = bytes(mask)
+    find = None  # the document-level look (made on the first clause that needs it)
     for s, e in clause_spans:
         if e - s < 2:
             continue
@@ -431,6 +479,50 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
             if hits:
                 yield s, hits
             continue
+        t0 = bisect_left(starts, s)
+        t1 = bisect_left(starts, e, t0)
+        if cache is not None:
+            key = (text[s:e], pmask[s:e])
+            toks = words[t0:t1]
+            hits = cache.get(key, model, toks)
+            if hits is None:
+                if find is None:
+                    find = _document_finder(text, words, starts, protected, params)
+                hits = find(s, e, t0, t1)
+                cache.put(key, model, toks, hits)
+        else:
+            if find is None:
+                find = _document_finder(text, words, starts, protected, params)
+            hits = find(s, e, t0, t1)
+        if hits:
+            yield s, hits
+
+
+_NO_HITS: list[CharHit] = []
+
+
+def _document_finder(text: str, words: list[str], starts: list[int], protected, params: CharParams):
+    """``find(s, e, t0, t1)``: the hits of the clause ``text[s:e]`` whose tokens are ``words[t0:t1]``,
+    after one look at the whole document for what is worth proposing (see :func:`check_document`)."""
+    nt = len(words)
+    mwf, mof, ratio = params.min_word_freq, params.max_orig_freq, params.word_ratio
+    # single Han-character tokens, in order (before the frequency filter: pairs are found among all)
+    singles = [p for w, p in zip(words, starts) if len(w) == 1 and "\u4e00" <= w <= "\u9fff"]
+    alts_of = _span_alts_of(mwf, ratio)
+    # tokens of 2–4 Han characters with homophone words: (start, end, alternatives)
+    span_list = [(starts[k], starts[k] + len(words[k]), alts_of(words[k]))
+                 for k in itertools.compress(range(nt), map(alts_of, words))]
+    span_starts = [a for a, _, _ in span_list]
+    # two single Han-character tokens in a row with homophone words: (start, alternatives)
+    pair_list = [(p, a) for p, a in ((p, alts_of(text[p:p + 2])) for p, q in itertools.pairwise(singles) if q == p + 1)
+                 if a]
+    pair_starts = [p for p, _ in pair_list]
+    if params.max_single_freq < 10**9:
+        freq = lexicon().freq
+        singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
+    bisect_left = bisect.bisect_left
+
+    def find(s: int, e: int, t0: int, t1: int) -> list[CharHit]:
         j0 = bisect_left(singles, s)
         j1 = bisect_left(singles, e, j0)
         w0 = bisect_left(span_starts, s)
@@ -438,7 +530,7 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
         q0 = bisect_left(pair_starts, s)
         q1 = bisect_left(pair_starts, e, q0)
         if j0 == j1 and w0 == w1 and q0 == q1:
-            continue
+            return _NO_HITS
         # whole spans first (tokens, then pairs), as _word_proposals orders them
         word_props: dict[tuple[int, str], tuple[int, bool]] = {}
         for a, b, alts in span_list[w0:w1]:
@@ -455,8 +547,8 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
         for p in singles[j0:j1]:
             if p in protected:
                 continue
-            lo = p - 3 if p - 3 > s else s
-            found = _single_proposals(text[lo:p + 4 if p + 4 < e else e], p - lo, mwf, mof)
+            lo = max(s, p - 3)
+            found = _single_proposals(text[lo:min(e, p + 4)], p - lo, mwf, mof)
             if not found:
                 continue
             i = p - s
@@ -470,8 +562,7 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
                 elif not known and old[4]:
                     proposals[key] = (*old[:4], False, False)
         if not proposals and not word_props:
-            continue
-        t0 = bisect_left(starts, s)
-        hits = _judge_clause(text[s:e], words[t0:bisect_left(starts, e, t0)], proposals, word_props, params)
-        if hits:
-            yield s, hits
+            return _NO_HITS
+        return _judge_clause(text[s:e], words[t0:t1], proposals, word_props, params) or _NO_HITS
+
+    return find

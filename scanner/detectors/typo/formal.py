@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from scanner.detectors.typo.common import finditer_near
 from scanner.findings import Severity
 
 
@@ -50,9 +52,12 @@ _DOCNUM_CORE = re.compile(rf"[发函字办令电复规报通告批呈][{_OPEN}]?
 
 
 def docnum(text: str) -> Iterator[Hit]:
-    if _DOCNUM_CORE.search(text) is None:
+    # A match's issuing character is where _DOCNUM_CORE matches, 1–10 characters after the match's start:
+    # the pattern is tried only there (the same matches as _DOCNUM.finditer(text)).
+    cores = [m.start() for m in _DOCNUM_CORE.finditer(text)]
+    if not cores:
         return
-    for m in _DOCNUM.finditer(text):
+    for m in finditer_near(_DOCNUM, text, cores, 10):
         if not m.group("open") and not m.group("close"):
             continue  # "国发2024" without brackets is too ambiguous to call a 发文字号
         year = m.group("year")
@@ -163,8 +168,17 @@ _DUP_SINGLE = set("的了和与及在是对把被将为从以并而或之其于�
 
 def duplicates(text: str, tokens, freq: dict[str, int]) -> Iterator[Hit]:
     """``tokens``: (word, start, end) tuples of the normalised text; offsets are normalised ones."""
-    for (w, a_start, a_end), (w2, b_start, b_end) in itertools.pairwise(tokens):
-        if w != w2 or a_end != b_start:
+    cols = [list(c) for c in zip(*tokens)] or [[], [], []]
+    return duplicate_words(text, *cols, freq)
+
+
+def duplicate_words(text: str, words: list[str], starts: list[int], ends: list[int],
+                    freq: dict[str, int]) -> Iterator[Hit]:
+    """:func:`duplicates` over the tokens as parallel lists (words, starts, ends): only the places
+    where a word equals the next one are looked at (found in one C-level pass)."""
+    for k in itertools.compress(range(len(words) - 1), map(operator.eq, words, itertools.islice(words, 1, None))):
+        w = words[k]
+        if ends[k] != starts[k + 1]:
             continue
         if not all(_han(c) for c in w):
             continue
@@ -172,7 +186,7 @@ def duplicates(text: str, tokens, freq: dict[str, int]) -> Iterator[Hit]:
             continue
         if (w + w) in freq:
             continue
-        yield Hit("typo.dup.word", a_start, b_end, w, f"“{w}”连续重复出现，疑为多打。", Severity.LOW,
+        yield Hit("typo.dup.word", starts[k], ends[k + 1], w, f"“{w}”连续重复出现，疑为多打。", Severity.LOW,
                   details={"word": w})
 
 
@@ -197,8 +211,13 @@ def _cn_int(s: str) -> int:
     return _CN_DIGITS.get(s, -1)
 
 
+_MONTH = re.compile("月")
+
+
 def dates(text: str) -> Iterator[Hit]:
-    for m in _DATE.finditer(text):
+    # Every match holds 月, 1–8 characters after its start (a four-character year, 年, a month of up to
+    # three characters): the pattern is tried only there (the same matches as _DATE.finditer(text)).
+    for m in finditer_near(_DATE, text, [y.start() for y in _MONTH.finditer(text)], 8):
         if re.search(r"(农历|阴历|正月|腊月)\S{0,3}$", text[max(0, m.start() - 6):m.start()]):
             continue
         if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in "零〇一二三四五六七八九十"):

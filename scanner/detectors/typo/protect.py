@@ -12,12 +12,15 @@ import functools
 import re
 from pathlib import Path
 
+from scanner.detectors.typo.common import finditer_near
+
 SURNAMES = Path(__file__).resolve().parents[3] / "dictionaries" / "common" / "surnames.tsv"
 GOV_TERMS = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "gov_terms.txt"
 # A place name: one to three Han characters before an administrative suffix that stands alone
 # (湾沚镇, 鄠邑区, 阔洪奇乡); rare characters in place names are not typos, nor is the suffix
 # itself a candidate (新营镇寨子村: 镇 is not 销).
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,3}?(?=(乡|镇|村|县|区|旗|街道|苏木|嘎查)(?:[\u4e00-\u9fff]{0,2}(?:村|社区|街道|党|委|人民|政府|小学|中学|卫生院)|[，、。；（）\s]|$))")
+_PLACE_SUFFIX = re.compile("[乡镇村县区旗街苏嘎]")  # the first characters of _PLACE's suffixes
 _QUOTED = re.compile(r"《[^《》\n]{1,80}》|“[^“”\n]{1,60}”|「[^「」\n]{1,60}」|『[^『』\n]{1,60}』|\"[^\"\n]{1,60}\"")
 _TITLES = ("同志|书记|主任|局长|处长|科长|县长|市长|省长|部长|厅长|镇长|乡长|村长|主席|委员|组长|队长|所长|院长|校长"
            "|经理|董事长|总经理|秘书长|副|负责人|代表|先生|女士|教授|医生|干部|同学|老师|警官|法官|检察官")
@@ -88,7 +91,8 @@ def protected_offsets(text: str, own_names: list[str] | tuple[str, ...] = ()) ->
     if terms is not None:
         for m in terms.finditer(text):
             out.update(range(m.start(), m.end()))
-    for m in _PLACE.finditer(text):
+    # a place name ends 1–3 characters before its suffix: the pattern is tried only there
+    for m in finditer_near(_PLACE, text, [x.start() for x in _PLACE_SUFFIX.finditer(text)], 3):
         out.update(range(m.start(), m.end() + len(m.group(1))))  # the name and its suffix (新营镇)
     single, compound = surnames()
     # Names standing alone between separators, as in member lists (组长：韦某某  副县长).

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -72,5 +73,5 @@ def model() -> dict | None:
 
 
 def probability(feats: tuple[float, ...], m: dict) -> float:
-    z = m["bias"] + sum(w * x for w, x in zip(m["weights"], feats))
+    z = m["bias"] + sum(map(operator.mul, m["weights"], feats))  # the products summed in order, as before
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
