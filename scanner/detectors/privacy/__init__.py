@@ -300,13 +300,14 @@ class PrivacyDetector(Detector):
         n = len(items.starts)
         kind = first.kind
         kind_key = "id" if kind in ("id", "old_id", "permit") else kind
-        keys = [c + "\x1f" + p if p else c for c, p in zip(items.canon, items.persons)]
+        persons = items.persons
+        keys = [c + "\x1f" + p if p else c for c, p in zip(items.canon, persons)] if any(persons) else items.canon
         samples: list[tuple[str, str]] = []
-        for k, c, hk in zip(keys, items.canon, items.kinds):
+        for i, (k, c) in enumerate(zip(keys, items.canon)):
             if len(samples) == 3:
                 break
             if all(k != s[1] for s in samples):
-                samples.append((mask(hk, c), k))
+                samples.append((mask(items.kind(i), c), k))
         loc1, loc2 = doc.locate(first.start, first.end).to_dict(), doc.locate(last.start, last.end).to_dict()
         r1 = _row_label(loc1, first.details["_cell"][1])
         r2 = _row_label(loc2, last.details["_cell"][1])
@@ -315,9 +316,8 @@ class PrivacyDetector(Detector):
         for text, count in Counter(items.validators).items():  # the region name varies per value
             validators[_REGION.sub("行政区划代码有效", text)] += count
         top, top_n = validators.most_common(1)[0]
-        exposed = Counter(x for x in items.exposed if x)
-        severity = max(items.severities)
-        score = min(items.scores)
+        exposed = items.exposed
+        severity, score = items.severity, items.score
         assert base.explanation is not None
         details: dict[str, Any] = {
             **base.explanation.details, "aggregated": True, "count": n, "rows": [r1, r2],

@@ -50,6 +50,7 @@ from scanner.detectors.privacy.address import AddressRecognizer
 from scanner.detectors.privacy.health import HealthRecognizer, _pattern, category
 from scanner.detectors.privacy.names import is_name
 from scanner.detectors.privacy.numbers import (
+    _AMOUNT_AFTER,
     _HOME_WORDS,
     BankCardRecognizer,
     LandlineRecognizer,
@@ -71,7 +72,6 @@ _SHAPE = str.maketrans("0123456789", "0000000000")
 _SIMPLE = re.compile(r"[0-9*＊×●][0-9*＊×●xX]*")  # a number run without separators or prefix (numbers._RUN)
 _LONG_RUN = re.compile(r"[0-9*＊×●xX \-－—()（）+]{10}")  # anything a 10-character number piece could come from
 _FILL = "\x00"
-_AMOUNT = NumberRecognizer.amount_after
 # characters of numbers._RUN: a run char, a run's first char, the separators joining two parts of a run
 _RUN_CHARS = np.array([ord(c) for c in "0123456789*＊×●xX)）"], dtype=np.uint32)
 _RUN_FIRST = np.array([ord(c) for c in "0123456789*＊×●"], dtype=np.uint32)
@@ -249,83 +249,153 @@ class ColumnPass:
         return True
 
     def _candidates(self) -> None:
-        """Mark candidate cells (``out[i] = _SLOW`` placeholder → decided later) and build ``scan.masked``."""
+        """Mark candidate cells (``c.out[i] = (norm start, norm end)``) and build ``scan.masked``.
+
+        Per column with numpy over the text's code points: the stripped value's span, whether
+        normalising kept it 1:1, whether it is a bare number run (ID / phone / bank column) or
+        a value without whitespace or anything a number piece could come from (address /
+        health column).
+        """
         src, ntext, norm = self.src, self.scan.text, self.norm
         identity = norm.is_identity
+        sarr = np.frombuffer(src.encode("utf-32-le"), dtype=np.uint32)
+        narr = sarr if ntext is src else np.frombuffer(ntext.encode("utf-32-le"), dtype=np.uint32)
+        self._narr = narr
+        n_src = len(sarr)
+
+        def lut(chars: str) -> np.ndarray:
+            t = np.zeros(0x10000, bool)
+            for ch in chars:
+                t[ord(ch)] = True
+            return t
+
+        def member(arr: np.ndarray, table: np.ndarray) -> np.ndarray:
+            return (arr < 0x10000) & table[np.minimum(arr, 0xFFFF)]
+
+        diff = np.flatnonzero(sarr != narr) if identity and narr is not sarr else None
+        space_lut = np.zeros(0x10000, bool)
+        space_lut[:0x3001] = _SPACE
+        run_lut = lut("0123456789*＊×●xX")
+        first_lut = lut("0123456789*＊×●")
+        long_lut = lut("0123456789*＊×●xX -－—()（）+")
+        n_text = len(narr)
+
+        def gather(arr: np.ndarray, vs: np.ndarray, k: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+            """The first ``width`` code points of each value (0 past its end) and the in-value mask."""
+            inside = np.arange(width) < k[:, None]
+            pos = np.minimum(vs[:, None] + np.arange(width), max(n_text - 1, 0))
+            return np.where(inside, arr[pos], 0), inside
+
         nstarts = None if identity else np.asarray(norm.starts)
         nends = None if identity else np.asarray(norm.ends)
-        cand_s: list[int] = []  # norm spans of every candidate, any column
-        cand_e: list[int] = []
-        cand_simple: list[bool] = []
-        cand_ref: list[tuple[_Col, int]] = []
+        cand_s: list[np.ndarray] = []
+        cand_e: list[np.ndarray] = []
+        cand_simple: list[np.ndarray] = []
+        cand_ref: list[tuple[_Col, np.ndarray]] = []
         for t in self.tables:
             for c in t.cols:
                 kind = c.kind
-                vals, vss, out = c.vals, c.vs, c.out
-                for s, e in zip(c.cs, c.ce):
-                    raw = src[s:e]
-                    if raw and (raw[0].isspace() or raw[-1].isspace()):
-                        value = raw.strip()
-                        s += len(raw) - len(raw.lstrip())
-                    else:
-                        value = raw
-                    vals.append(value)
-                    vss.append(s)
-                    out.append(None)
-                if kind not in _NUMERIC and kind not in ("address", "health"):
-                    continue
-                if kind in _NUMERIC and not self.fast_ok:
-                    continue
-                if kind == "address" and (self.address is None or not self.address_ok):
-                    continue
-                if kind == "health" and (self.health is None or not self.health_ok):
-                    continue
-                # norm spans of the values (a value is a candidate only where normalising kept it 1:1)
-                if identity:
-                    ns = vss
+                cs = np.asarray(c.cs, np.int64)
+                ce = np.asarray(c.ce, np.int64)
+                nonempty = ce > cs
+                first = np.where(nonempty, cs, 0)
+                last = np.where(nonempty, ce - 1, 0)
+                trim = nonempty & (member(sarr[first], space_lut) | member(sarr[last], space_lut)) if n_src \
+                    else nonempty
+                vs = cs.copy()
+                ve = ce.copy()
+                vals = [src[x:y] for x, y in zip(c.cs, c.ce)]
+                for i in np.flatnonzero(trim).tolist():
+                    raw = vals[i]
+                    value = raw.strip()
+                    vals[i] = value
+                    vs[i] = c.cs[i] + len(raw) - len(raw.lstrip())
+                    ve[i] = vs[i] + len(value)
+                c.vals = vals
+                c.vs = vs.tolist()
+                c.out = [None] * len(vals)
+                if kind in _NUMERIC:
+                    if not self.fast_ok:
+                        continue
+                elif kind == "address":
+                    if self.address is None or not self.address_ok:
+                        continue
+                elif kind == "health":
+                    if self.health is None or not self.health_ok:
+                        continue
                 else:
-                    vs_a = np.asarray(vss, dtype=np.int64)
-                    ve_a = vs_a + np.fromiter(map(len, vals), np.int64, len(vals))
-                    a = np.searchsorted(nstarts, vs_a, "left")
-                    b = np.searchsorted(nends, ve_a, "right")
+                    continue
+                k = ve - vs
+                if identity:
+                    ns = vs
+                    ok = k > 0
+                else:
+                    a = np.searchsorted(nstarts, vs, "left")
+                    b = np.searchsorted(nends, ve, "right")
                     n = len(ntext)
-                    ok = (a < b) & (b <= n) & (b - a == ve_a - vs_a)
-                    aa = np.minimum(a, n - 1)
-                    bb = np.clip(b - 1, 0, n - 1)
-                    ok &= (nstarts[aa] == vs_a) & (nends[bb] == ve_a)
-                    ns = np.where(ok, a, -1).tolist()
+                    ok = (k > 0) & (a < b) & (b <= n) & (b - a == k)
+                    aa = np.minimum(a, max(n - 1, 0))
+                    bb = np.clip(b - 1, 0, max(n - 1, 0))
+                    if n:
+                        ok &= (nstarts[aa] == vs) & (nends[bb] == ve)
+                    ns = np.where(ok, a, 0)
+                    idx = np.flatnonzero(ok)
+                    for i in idx.tolist():  # rare: a document normalising changed in length
+                        if ntext[ns[i]:ns[i] + k[i]] != vals[i]:
+                            ok[i] = False
+                ne = ns + k
                 numeric = kind in _NUMERIC
-                for i, value in enumerate(vals):
-                    a = ns[i]
-                    k = len(value)
-                    if a < 0 or not k or ntext[a:a + k] != value:
-                        continue
+                if identity and n_text:
+                    width = min(19 if numeric else 40, int(k.max()) if len(k) else 0)
+                    ok &= k <= width
+                    ch, inside = gather(narr, ns, k, width)
+                    if diff is not None:  # normalising changed a character inside the value
+                        ok &= np.searchsorted(diff, vs) == np.searchsorted(diff, ve)
                     if numeric:
-                        if not 10 <= k <= 19 or not _SIMPLE.fullmatch(value):
-                            continue
-                    elif _LONG_RUN.search(value) or value.split(None, 1) != [value]:
-                        continue
-                    cand_s.append(a)
-                    cand_e.append(a + k)
-                    cand_simple.append(numeric)
-                    cand_ref.append((c, i))
+                        ok &= (k >= 10) & member(ch[:, 0], first_lut) & (member(ch, run_lut) | ~inside).all(1)
+                    else:
+                        ok &= ~(member(ch, space_lut) & inside).any(1)
+                        flags = (member(ch, long_lut) & inside).astype(np.int8)
+                        csum = np.zeros((len(flags), width + 1), np.int16)
+                        np.cumsum(flags, axis=1, out=csum[:, 1:])
+                        ok &= ~((csum[:, 10:] - csum[:, :-10]) == 10).any(1)
+                else:
+                    for i in np.flatnonzero(ok).tolist():
+                        value = vals[i]
+                        if numeric:
+                            good = 10 <= len(value) <= 19 and _SIMPLE.fullmatch(value) is not None
+                        else:
+                            good = not _LONG_RUN.search(value) and value.split(None, 1) == [value]
+                        if not good:
+                            ok[i] = False
+                idx = np.flatnonzero(ok)
+                if len(idx):
+                    cand_s.append(ns[idx])
+                    cand_e.append(ne[idx])
+                    cand_simple.append(np.full(len(idx), numeric))
+                    cand_ref.append((c, idx))
         if not cand_s:
             return
-        ok = self._isolated(ntext, np.asarray(cand_s, np.int64), np.asarray(cand_e, np.int64),
-                            np.asarray(cand_simple, bool))
-        pieces = []
-        pos = 0
-        good_list = ok.tolist()
-        for j in sorted(range(len(cand_s)), key=cand_s.__getitem__):
-            if not good_list[j]:
-                continue
-            s, e, (c, i) = cand_s[j], cand_e[j], cand_ref[j]
-            c.out[i] = (s, e)  # a candidate: its norm span, decided in ``decide``
-            pieces.append(ntext[pos:s])
-            pieces.append(_FILL * (e - s))
-            pos = e
-        pieces.append(ntext[pos:])
-        self.scan.masked = "".join(pieces)
+        all_s = np.concatenate(cand_s)
+        all_e = np.concatenate(cand_e)
+        good = self._isolated(ntext, all_s, all_e, np.concatenate(cand_simple))
+        at = 0
+        for c, idx in cand_ref:
+            g = good[at:at + len(idx)]
+            out = c.out
+            for i, s0, e0 in zip(idx[g].tolist(), all_s[at:at + len(idx)][g].tolist(),
+                                 all_e[at:at + len(idx)][g].tolist()):
+                out[i] = (s0, e0)
+            at += len(idx)
+        # the masked text: every good candidate blanked (same length)
+        gs, ge = all_s[good], all_e[good]
+        masked = narr.copy()
+        width = int((ge - gs).max()) if len(gs) else 0
+        for lo in range(0, len(gs), 65536):
+            a, b = gs[lo:lo + 65536], ge[lo:lo + 65536]
+            pos = a[:, None] + np.arange(width)
+            masked[pos[pos < b[:, None]]] = 0
+        self.scan.masked = masked.tobytes().decode("utf-32-le")
 
     @staticmethod
     def _isolated(text: str, s: np.ndarray, e: np.ndarray, simple: np.ndarray) -> np.ndarray:
@@ -399,67 +469,156 @@ class ColumnPass:
         return ok
 
     # -- 2. decide candidates ------------------------------------------------------------------------------------
-    def quiet(self, s: int, e: int) -> bool:
-        """No context word of any list (nor a home/contact word) in the widest window a numeric check reads."""
-        return self._any.search(self.scan.text, max(0, s - self.before), e + self.after) is None
-
     def decide(self) -> None:
-        """Decide every candidate cell: its values as the text pass gives them (``c.out[i]``).
+        """Decide every candidate cell: ``c.out[i] = (norm start, norm end, pre)``.
 
-        ``out[i]`` becomes ``(norm start, norm end, pre)`` where ``pre`` is a list of
-        ``(relative start, relative end, canonical, Template, validator)`` or of Hits
-        (``check`` on the piece), or ``_SLOW`` markers for cells left to the row logic.
+        ``pre`` lists the cell's values as the text pass gives them, each
+        ``(relative start, relative end, canonical, Template, validator, person)`` (health:
+        ``(relative start, relative end, term)``); ``[]`` when the cell holds nothing to
+        report, ``_SLOW`` when the table pass must decide it (a number cell no recogniser takes).
+        The common bare values are decided with numpy over the digit matrix (check digit,
+        region, birth date, Luhn, issuer prefix) and the words around (one search of the
+        whole text); everything else by the recognisers' ``check`` on the cell's piece.
         """
         scan = self.scan
         text = scan.text
-        numeric = self.numeric
+        spans = [m.span() for m in self._any.finditer(text)]
+        self._ws = np.fromiter((x for x, _ in spans), np.int64, len(spans))
+        self._we = np.fromiter((y for _, y in spans), np.int64, len(spans))
         addr_cache: dict[str, list] = {}
         health_cache: dict[str, list] = {}
+        pattern = _pattern()
         for t in self.tables:
             for c in t.cols:
                 out = c.out
                 kind = c.kind
-                for i, span in enumerate(out):
-                    if span is None:
-                        continue
-                    s, e = span
-                    if kind in _NUMERIC:
-                        self.decided += 1
+                idx = [i for i, o in enumerate(out) if o is not None]
+                if not idx:
+                    continue
+                S = np.fromiter((out[i][0] for i in idx), np.int64, len(idx))
+                E = np.fromiter((out[i][1] for i in idx), np.int64, len(idx))
+                if kind in _NUMERIC:
+                    self._decide_numbers(c, idx, S, E)
+                elif kind == "address":
+                    near = self._touched(np.maximum(S - 24, 0), E)
+                    for i, s, e, busy in zip(idx, S.tolist(), E.tolist(), near.tolist()):
                         value = text[s:e]
-                        got = self.fast(value, s, e, kind)
-                        if got is _SLOW:
-                            p = _piece(text, s, e)
-                            pre: Any = []
-                            if p is not None:
-                                k = len(p.chars)
-                                for r in numeric:
-                                    if k in r.lengths:
-                                        h = r.check(scan, p)
-                                        if h is not None:
-                                            pre.append((h.start - s, h.end - s, h.canonical, template_of(h),
-                                                        h.validator, h.person))
-                            if not pre:
-                                pre = _SLOW  # nothing found: the table pass decides the cell (cell_hit)
-                        elif got is _NOTHING:
-                            pre = []
-                        else:
-                            pre = [(0, e - s, value, got[0], got[1], "")]
-                        out[i] = (s, e, pre)
-                    elif kind == "address":
-                        value = text[s:e]
-                        if self._any.search(text, max(0, s - 24), e) is not None:
+                        if busy:
                             pre = self._recognise(self.address, text, s, e)
                         else:
                             pre = addr_cache.get(value)
                             if pre is None:
                                 pre = addr_cache[value] = self._recognise(self.address, " " + value, 1, 1 + len(value))
                         out[i] = (s, e, pre)
-                    else:
+                else:
+                    for i, s, e in zip(idx, S.tolist(), E.tolist()):
                         value = text[s:e]
                         pre = health_cache.get(value)
                         if pre is None:
-                            pre = health_cache[value] = [(m.start(), m.end(), m.group()) for m in _pattern().finditer(value)]
+                            pre = health_cache[value] = [(m.start(), m.end(), m.group()) for m in pattern.finditer(value)]
                         out[i] = (s, e, pre)
+
+    def _touched(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """For each window ``[lo, hi)``: does a match of the any-word pattern overlap it?
+
+        The matches of one ``finditer`` over the text are disjoint; a word lying wholly in a
+        window either starts a match or lies in one that overlaps the window — so False
+        means no word in the window (True may be a word only partly in it: decided by ``check``).
+        """
+        ws, we = self._ws, self._we
+        if not len(ws):
+            return np.zeros(len(lo), bool)
+        j = np.searchsorted(we, lo, "right")  # the first match ending after lo
+        jj = np.minimum(j, len(ws) - 1)
+        return (j < len(ws)) & (ws[jj] < hi)
+
+    def _decide_numbers(self, c: _Col, idx: list[int], S: np.ndarray, E: np.ndarray) -> None:
+        scan = self.scan
+        text = scan.text
+        narr = self._narr
+        out = c.out
+        column = c.kind
+        K = E - S
+        quiet = ~self._touched(np.maximum(S - self.before, 0), E + self.after)
+        amount = np.fromiter((text[e:e + 3].lstrip().startswith(_AMOUNT_AFTER) for e in E.tolist()), bool, len(E))
+        code = np.zeros(len(S), np.int64)  # 0: per value below; 1: ID; 2: phone; 3: card; 4: card 62
+        region_of = np.empty(len(S), object)
+        dig = (narr >= 48) & (narr <= 57)
+        for k in (11, 16, 17, 18, 19):
+            sel = np.flatnonzero(K == k)
+            if not len(sel):
+                continue
+            pos = S[sel][:, None] + np.arange(k)
+            ch = narr[pos]
+            isd = dig[pos]
+            m = ch.astype(np.int64) - 48
+            alld = isd.all(1)
+            q = quiet[sel] & ~amount[sel]
+            if k == 18:
+                first17 = isd[:, :17].all(1)
+                idok = first17 & (alld | (ch[:, 17] == ord("X")))
+                mm = np.where(isd, m, 0)
+                chk = (mm[:, :17] * _ID_W).sum(1) % 11
+                chk_ok = ch[:, 17] == _ID_CHECK[chk]
+                code6 = mm[:, :6] @ _POW6
+                ymd = mm[:, 6:14] @ _POW8
+                u6, inv6 = np.unique(code6, return_inverse=True)
+                names = np.array([v.region_name(f"{x:06d}") for x in u6.tolist()], object)[inv6]
+                u8, inv8 = np.unique(ymd, return_inverse=True)
+                born = np.array([v.birth_date_ok(f"{x:08d}") for x in u8.tolist()], bool)[inv8]
+                has_region = np.array([x is not None for x in names], bool)
+                lead2 = mm[:, 0] * 10 + mm[:, 1]
+                permit = (lead2 == 81) | (lead2 == 82) | (lead2 == 83)
+                is_id = idok & has_region & born & chk_ok & ~permit & quiet[sel]
+                code[sel[is_id]] = 1
+                region_of[sel[is_id]] = names[is_id]
+                card = alld & ~(has_region & born) & q & _luhn(mm) & _prefix_ok(mm)
+                code[sel[card & (lead2 == 62)]] = 4
+                code[sel[card & (lead2 != 62)]] = 3
+            elif k == 11:
+                phone = alld & (m[:, 0] == 1) & (m[:, 1] >= 3) & (m[:, 1] <= 9) & q
+                code[sel[phone]] = 2
+            else:
+                card = alld & q & _luhn(m) & _prefix_ok(m)
+                lead2 = m[:, 0] * 10 + m[:, 1]
+                code[sel[card & (lead2 == 62)]] = 4
+                code[sel[card & (lead2 != 62)]] = 3
+        numeric = self.numeric
+        masked_cache: dict[tuple, Any] = {}
+        for j, (i, s, e, cd) in enumerate(zip(idx, S.tolist(), E.tolist(), code.tolist())):
+            self.decided += 1
+            value = text[s:e]
+            if cd == 1:
+                region = region_of[j]
+                got = self._id_tmpl.get(region)
+                if got is None:
+                    got = self._id_tmpl[region] = (
+                        Template("id", "privacy.id", Severity.HIGH, 0.97, (), None, ()),
+                        f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效")
+                out[i] = (s, e, [(0, e - s, value, got[0], got[1], "")])
+                continue
+            if cd:
+                got = _PHONE if cd == 2 else _BANK if cd == 3 else _BANK62
+                out[i] = (s, e, [(0, e - s, value, got[0], got[1], "")])
+                continue
+            if "*" in value and value.isascii() and quiet[j]:
+                key = (value.translate(_SHAPE), value[:2], value[-1])
+                verdict = masked_cache.get(key)
+                if verdict is None:
+                    verdict = masked_cache[key] = self.fast_masked(value, column)
+                if verdict is _NOTHING:
+                    out[i] = (s, e, [])
+                    continue
+            p = _piece(text, s, e)
+            pre: Any = []
+            if p is not None:
+                k = len(p.chars)
+                for r in numeric:
+                    if k in r.lengths:
+                        h = r.check(scan, p)
+                        if h is not None:
+                            pre.append((h.start - s, h.end - s, h.canonical, template_of(h), h.validator, h.person))
+            out[i] = (s, e, pre or _SLOW)  # nothing found: the table pass decides the cell (cell_hit)
 
     def _recognise(self, rec: Any, text: str, s: int, e: int) -> list:
         """The address recogniser's hits on ``text[s:e]`` (relative spans)."""
@@ -471,54 +630,9 @@ class ColumnPass:
                 out.append((h.start - s, h.end - s, h.canonical, template_of(h), h.validator, h.person))
         return out
 
-    def fast(self, c: str, s: int, e: int, column: str) -> Any:
-        """The default numeric recognisers' verdict on a bare cell value with no word around it.
-
-        A tuple ``(Template, validator)`` for a value they report, ``_NOTHING`` for a
-        value masked enough under the profile, ``_SLOW`` for everything else (decided
-        by the recognisers' ``check``).
-        """
-        k = len(c)
-        if not c.isdigit():
-            if k == 18 and c[-1] == "X" and c[:-1].isdigit():
-                pass  # an ID's X check character
-            elif c.isascii() and not c.isalnum() and not ("x" in c):
-                return self.fast_masked(c, s, e, column)
-            else:
-                return _SLOW
-        if c.startswith("00"):
-            return _SLOW
-        if k == 18:
-            # ResidentId and BankCard; with no bank context an 18-digit valid ID is never a card
-            if c[:2] in ("81", "82", "83"):
-                return _SLOW
-            region = v.region_name(c)
-            if not region or not v.birth_date_ok(c[6:14]) or not v.id_checksum_ok(c):
-                return _SLOW
-            if not self.quiet(s, e):
-                return _SLOW
-            got = self._id_tmpl.get(region)
-            if got is None:
-                got = self._id_tmpl[region] = (
-                    Template("id", "privacy.id", Severity.HIGH, 0.97, (), None, ()),
-                    f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效")
-            return got
-        if k == 11:
-            # Mobile and Landline
-            if c[0] != "1" or v.landline_ok(c) or not v.mobile_ok(c) or not self.quiet(s, e):
-                return _SLOW
-            if _AMOUNT(self.scan, _At(e)):
-                return _SLOW
-            return _PHONE
-        if k in (16, 17, 19):
-            # BankCard only
-            if not self.quiet(s, e) or _AMOUNT(self.scan, _At(e)) or not v.luhn_ok(c) or not v.bank_prefix_ok(c):
-                return _SLOW
-            return _BANK62 if c.startswith("62") else _BANK
-        return _SLOW
-
-    def fast_masked(self, c: str, s: int, e: int, column: str) -> Any:
-        """``_NOTHING`` for a bare masked value masked enough under the profile with no word around it; else _SLOW.
+    def fast_masked(self, c: str, column: str) -> Any:
+        """``_NOTHING`` for a bare masked value masked enough under the profile (with no word around it: tested by
+        the caller); else _SLOW.  Depends only on the value's mask shape, its first two and its last character.
 
         Only where the table pass's own test of the cell (``TablePass.cell_hit``, run on a
         cell the text pass found nothing in) also gives nothing: in an ID column an
@@ -554,7 +668,7 @@ class ColumnPass:
             lead, trail, visible = exposure(c)
             hidden = birth is None or not any(birth[0] <= i < birth[1] for i in visible)
             allowed = self._allowed[key] = self.policy.allows(kind, lead, trail, hidden)
-        if not allowed or not self.quiet(s, e):
+        if not allowed:
             return _SLOW
         return _NOTHING
 
@@ -649,7 +763,7 @@ class ColumnPass:
                     got = c.out[i]
                     if got is None or got[2] is _SLOW:
                         continue
-                    s, e, pre = got
+                    _s, _e, pre = got
                     if c.kind == "health":
                         for rs, re_, term, link in pre:
                             a, b = c.vs[i] + rs, c.vs[i] + re_
@@ -738,7 +852,7 @@ class ColumnPass:
                 for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
                     if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
                         continue
-                    s0, _e0, pre = got
+                    _s0, _e0, pre = got
                     if not pre:
                         if kind != "address":
                             continue  # masked enough: the table pass's cell test gives nothing either
@@ -817,7 +931,7 @@ class ColumnPass:
                         rec.rows.append(row)
                         rec.tmpl.append(final[0])
                         continue
-                    s0, _e0, pre = got
+                    _s0, _e0, pre = got
                     rs, re_, term, link = pre[0]
                     if link is None and not state:
                         continue  # no person in the sentence nor in the row: not reported
@@ -881,13 +995,25 @@ _FIRST_CHARS = frozenset("0123456789*＊×●")
 _SEP_CHARS = frozenset(" -－—")
 
 
-class _At:
-    """A piece-like object with only ``end`` (for ``NumberRecognizer.amount_after``)."""
+_ID_W = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], np.int64)
+_ID_CHECK = np.array([ord(ch) for ch in "10X98765432"], np.uint32)
+_POW6 = 10 ** np.arange(5, -1, -1, dtype=np.int64)
+_POW8 = 10 ** np.arange(7, -1, -1, dtype=np.int64)
 
-    __slots__ = ("end",)
 
-    def __init__(self, end: int):
-        self.end = end
+def _luhn(m: np.ndarray) -> np.ndarray:
+    """Luhn check of each row of a digit matrix (numbers.validators.luhn_ok)."""
+    k = m.shape[1]
+    single = m[:, k - 1::-2].sum(1)
+    doubled = m[:, k - 2::-2] * 2 if k >= 2 else np.zeros((len(m), 0), np.int64)
+    doubled = np.where(doubled > 9, doubled - 9, doubled).sum(1)
+    return (single + doubled) % 10 == 0
+
+
+def _prefix_ok(m: np.ndarray) -> np.ndarray:
+    """Card issuer prefix of each row of a digit matrix (validators.bank_prefix_ok)."""
+    lead2 = m[:, 0] * 10 + m[:, 1]
+    return np.isin(lead2, (62, 60, 35, 81, 88, 94, 95, 99)) | (m[:, 0] == 4) | (m[:, 0] == 5)
 
 
 _PHONE = (Template("phone", "privacy.phone", Severity.MEDIUM, 0.95, (), None, ()), "手机号码：号段格式有效")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -366,54 +366,107 @@ class ColumnLeak:
     head: str
     rule: str
     hits: list[Hit]  # sorted by start; each was detected and validated on its own
-    records: list[tuple[Any, list[int]]] = field(default_factory=list)
+    records: list[tuple[Any, list[int] | None]] = field(default_factory=list)  # None: all of them
 
     def items(self) -> LeakItems:
         return LeakItems(self.hits, self.records)
 
 
 class LeakItems:
-    """A column leak's values as parallel lists in text order (``first``/``last`` as Hits)."""
+    """A column leak's values as parallel lists in text order, with what the column finding needs of them.
 
-    __slots__ = ("canon", "ends", "exposed", "kinds", "persons", "scores", "severities", "starts", "validators",
-                 "first", "last")
+    ``first``/``last`` are Hits; ``severity``/``score`` the highest / lowest, ``exposed`` a Counter
+    of the partly-masked descriptions; ``kind(i)`` the kind of value ``i``.
+    """
 
-    def __init__(self, hits: list[Hit], records: list[tuple[Any, list[int]]]):
-        starts = [h.start for h in hits]
-        ends = [h.end for h in hits]
-        canon = [h.canonical for h in hits]
-        persons = [h.person for h in hits]
-        validators = [h.validator for h in hits]
-        kinds = [h.kind for h in hits]
-        severities = [h.severity for h in hits]
-        scores = [h.score for h in hits]
-        exposed = [h.exposed for h in hits]
-        refs: list[Any] = list(hits)
-        for rec, idx in records:
-            tm = rec.templates
-            starts += [rec.starts[i] for i in idx]
-            ends += [rec.ends[i] for i in idx]
-            canon += [rec.canon[i] for i in idx]
-            persons += [rec.persons[i] for i in idx]
-            validators += [rec.validators[i] for i in idx]
-            ts = [tm[rec.tmpl[i]] for i in idx]
-            kinds += [t.kind for t in ts]
-            severities += [t.severity for t in ts]
-            scores += [t.score for t in ts]
-            exposed += [t.exposed for t in ts]
-            refs += [(rec, i) for i in idx]
-        if (hits and records) or len(records) > 1:
-            order = sorted(range(len(starts)), key=starts.__getitem__)
-            starts, ends, canon, persons, validators, kinds, severities, scores, exposed, refs = (
-                [a[i] for i in order] for a in (starts, ends, canon, persons, validators, kinds, severities, scores,
-                                                exposed, refs))
-        self.starts, self.ends, self.canon, self.persons, self.validators = starts, ends, canon, persons, validators
-        self.kinds, self.severities, self.scores, self.exposed = kinds, severities, scores, exposed
+    __slots__ = ("_kinds", "canon", "ends", "exposed", "first", "last", "persons", "score", "severity", "starts",
+                 "validators")
 
-        def hit(ref: Any) -> Hit:
-            return ref if isinstance(ref, Hit) else ref[0].hit(ref[1])
+    def __init__(self, hits: list[Hit], records: list[tuple[Any, list[int] | None]]):
+        if not hits and len(records) == 1 and records[0][1] is None:
+            rec = records[0][0]  # one column's records, all of them: their lists as they are
+            self.starts, self.ends, self.canon = rec.starts, rec.ends, rec.canon
+            self.persons, self.validators = rec.persons, rec.validators
+            used = Counter(rec.tmpl)
+            tm = [rec.templates[t] for t in used]
+            self.severity = max(t.severity for t in tm)
+            self.score = min(t.score for t in tm)
+            self.exposed = Counter()
+            for t, count in used.items():
+                if rec.templates[t].exposed:
+                    self.exposed[rec.templates[t].exposed] += count
+            kinds, ts = [t.kind for t in rec.templates], rec.tmpl
+            self._kinds = lambda i: kinds[ts[i]]
+            self.first, self.last = rec.hit(0), rec.hit(len(rec) - 1)
+            return
+        # hits and records merged in text order (each part is sorted; records never overlap the hits)
+        parts: list[tuple[Any, Any]] = [(None, hits)] if hits else []
+        parts += [(rec, range(len(rec)) if idx is None else idx) for rec, idx in records]
+        starts_l: list[int] = []
+        ends_l: list[int] = []
+        canon_l: list[str] = []
+        persons_l: list[str] = []
+        validators_l: list[str] = []
+        kinds_l: list[str] = []
+        exposed_l: list[str | None] = []
+        bounds: list[int] = []  # where each part begins in the merged lists
+        severity, score = None, None
+        for rec, idx in parts:
+            bounds.append(len(starts_l))
+            if rec is None:
+                starts_l += [h.start for h in idx]
+                ends_l += [h.end for h in idx]
+                canon_l += [h.canonical for h in idx]
+                persons_l += [h.person for h in idx]
+                validators_l += [h.validator for h in idx]
+                kinds_l += [h.kind for h in idx]
+                exposed_l += [h.exposed for h in idx]
+                sev, sc = max(h.severity for h in idx), min(h.score for h in idx)
+            else:
+                full = isinstance(idx, range)
+                starts_l += rec.starts if full else [rec.starts[i] for i in idx]
+                ends_l += rec.ends if full else [rec.ends[i] for i in idx]
+                canon_l += rec.canon if full else [rec.canon[i] for i in idx]
+                persons_l += rec.persons if full else [rec.persons[i] for i in idx]
+                validators_l += rec.validators if full else [rec.validators[i] for i in idx]
+                ts = rec.tmpl if full else [rec.tmpl[i] for i in idx]
+                tm = rec.templates
+                kinds_l += [tm[t].kind for t in ts]
+                exposed_l += [tm[t].exposed for t in ts]
+                used = [tm[t] for t in set(ts)]
+                sev, sc = max(t.severity for t in used), min(t.score for t in used)
+            severity = sev if severity is None else max(severity, sev)
+            score = sc if score is None else min(score, sc)
+        ends_at = [0, len(starts_l) - 1]
+        if len(parts) > 1:
+            import numpy as np
 
-        self.first, self.last = hit(refs[0]), hit(refs[-1])
+            order = np.argsort(np.asarray(starts_l, np.int64), kind="stable")
+            ends_at = [int(order[0]), int(order[-1])]
+
+            def take(values: list[Any]) -> list[Any]:
+                arr = np.empty(len(values), object)
+                arr[:] = values
+                return arr[order].tolist()
+
+            starts_l, ends_l, canon_l, persons_l, validators_l, kinds_l, exposed_l = (
+                take(x) for x in (starts_l, ends_l, canon_l, persons_l, validators_l, kinds_l, exposed_l))
+        self.starts, self.ends, self.canon, self.persons, self.validators = (
+            starts_l, ends_l, canon_l, persons_l, validators_l)
+        assert severity is not None and score is not None
+        self.severity, self.score = severity, score
+        self.exposed = Counter(x for x in exposed_l if x)
+        self._kinds = kinds_l.__getitem__
+
+        def hit(g: int) -> Hit:  # the value at position g of the unmerged lists
+            k = bisect.bisect_right(bounds, g) - 1
+            rec, idx = parts[k]
+            return idx[g - bounds[k]] if rec is None else rec.hit(idx[g - bounds[k]])
+
+        self.first, self.last = hit(ends_at[0]), hit(ends_at[1])
+
+    def kind(self, i: int) -> str:
+        return self._kinds(i)
 
 
 def aggregate(hits: list[Hit], tables: Sequence[Table], over: int, records: Sequence[Any] = ()) \
@@ -431,8 +484,12 @@ def aggregate(hits: list[Hit], tables: Sequence[Table], over: int, records: Sequ
     groups: dict[tuple[int, int, str], list[Hit]] = defaultdict(list)
     rec_groups: dict[tuple[int, int, str], list[tuple[Any, list[int]]]] = defaultdict(list)
     for rec in records:
-        by_rule: dict[str, list[int]] = defaultdict(list)
         rules = [t.rule for t in rec.templates]
+        used = {rules[t] for t in set(rec.tmpl)}
+        if len(used) == 1:  # one rule in the column (the common case): all its records, no index list
+            rec_groups[(rec.pos, rec.col, used.pop())].append((rec, None))
+            continue
+        by_rule: dict[str, list[int]] = defaultdict(list)
         for i, t in enumerate(rec.tmpl):
             by_rule[rules[t]].append(i)
         for rule, idx in by_rule.items():
@@ -444,7 +501,7 @@ def aggregate(hits: list[Hit], tables: Sequence[Table], over: int, records: Sequ
                 groups[(cell[0], cell[2], h.rule)].append(h)
 
     def size(key: tuple[int, int, str]) -> int:
-        return len(groups.get(key, ())) + sum(len(idx) for _, idx in rec_groups.get(key, ()))
+        return len(groups.get(key, ())) + sum(len(rec if idx is None else idx) for rec, idx in rec_groups.get(key, ()))
 
     big = {key for key in set(groups) | set(rec_groups) if size(key) > over} if over > 0 else set()
     singles = hits
@@ -456,15 +513,15 @@ def aggregate(hits: list[Hit], tables: Sequence[Table], over: int, records: Sequ
                 singles.append(h)
     small = [(rec, idx) for key, parts in rec_groups.items() if key not in big for rec, idx in parts]
     if small:
-        singles = singles + [rec.hit(i) for rec, idx in small for i in idx]
+        singles = singles + [rec.hit(i) for rec, idx in small for i in (range(len(rec)) if idx is None else idx)]
         singles.sort(key=lambda h: h.start)  # records never overlap the other hits
     leaks = []
     for key in big:
         group = sorted(groups.get(key, ()), key=lambda h: h.start)
         parts = rec_groups.get(key, [])
         cands = ([(group[0].start, str(group[0].details.get("column", "")))] if group else []) + [
-            (rec.starts[idx[0]], str(dict(rec.templates[rec.tmpl[idx[0]]].details).get("column", "")))
-            for rec, idx in parts]
+            (rec.starts[i], str(dict(rec.templates[rec.tmpl[i]].details).get("column", "")))
+            for rec, idx in parts for i in [0 if idx is None else idx[0]]]
         first, head = min(cands, key=lambda x: x[0])
         leaks.append((first, ColumnLeak(tables[key[0]], key[1], head, key[2], group, parts)))
     leaks.sort(key=lambda x: x[0])
