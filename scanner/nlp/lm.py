@@ -65,7 +65,7 @@ def scorer():
         return score
     query = model.score
     join = " ".join
-    return lambda words: query(join(words), bos=True, eos=True)
+    return lambda words: query(join(words), True, True)  # (sentence, bos, eos)
 
 
 @functools.lru_cache(maxsize=65536)

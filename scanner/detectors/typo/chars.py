@@ -479,9 +479,9 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
             if hits:
                 yield s, hits
             continue
-        t0 = bisect_left(starts, s)
-        t1 = bisect_left(starts, e, t0)
         if cache is not None:
+            t0 = bisect_left(starts, s)
+            t1 = bisect_left(starts, e, t0)
             key = (text[s:e], pmask[s:e])
             toks = words[t0:t1]
             hits = cache.get(key, model, toks)
@@ -493,7 +493,7 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
         else:
             if find is None:
                 find = _document_finder(text, words, starts, protected, params)
-            hits = find(s, e, t0, t1)
+            hits = find(s, e)  # the clause's tokens are looked up only if it has something to judge
         if hits:
             yield s, hits
 
@@ -521,8 +521,9 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
         freq = lexicon().freq
         singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
     bisect_left = bisect.bisect_left
+    isdisjoint = (protected if isinstance(protected, (set, frozenset)) else frozenset(protected)).isdisjoint
 
-    def find(s: int, e: int, t0: int, t1: int) -> list[CharHit]:
+    def find(s: int, e: int, t0: int | None = None, t1: int | None = None) -> list[CharHit]:
         j0 = bisect_left(singles, s)
         j1 = bisect_left(singles, e, j0)
         w0 = bisect_left(span_starts, s)
@@ -534,7 +535,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
         # whole spans first (tokens, then pairs), as _word_proposals orders them
         word_props: dict[tuple[int, str], tuple[int, bool]] = {}
         for a, b, alts in span_list[w0:w1]:
-            if any(k in protected for k in range(a, b)):
+            if not isdisjoint(range(a, b)):
                 continue
             for alt, f in alts:
                 word_props[(a - s, alt)] = (f, False)
@@ -563,6 +564,9 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
                     proposals[key] = (*old[:4], False, False)
         if not proposals and not word_props:
             return _NO_HITS
+        if t0 is None:
+            t0 = bisect_left(starts, s)
+            t1 = bisect_left(starts, e, t0)
         return _judge_clause(text[s:e], words[t0:t1], proposals, word_props, params) or _NO_HITS
 
     return find
