@@ -1,0 +1,145 @@
+"""The re-scan's cheap conditional GET (scanner.fetch.revalidate) against a real local HTTP server:
+the same request the httpx client sends, 304 only counts when it is a plain 304, kept-alive
+connections, the SSRF guard on every request, and servers that never answer 304."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from scanner.fetch.client import make_client
+from scanner.fetch.guard import GuardedTransport, Policy
+from scanner.fetch.revalidate import PROBE, Revalidator
+
+ETAG = '"v1"'
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    mode = "normal"  # normal | always200 | cookie | close | redirect
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.seen.append((self.client_address, self.path, dict(self.headers.items())))
+        mode = self.server.mode
+        if mode == "redirect":
+            self.send_response(301)
+            self.send_header("Location", "/elsewhere.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode != "always200" and self.headers.get("If-None-Match") == ETAG:
+            self.send_response(304)
+            self.send_header("ETag", ETAG)
+            if mode == "cookie":
+                self.send_header("Set-Cookie", "sid=1; Path=/")
+            if mode == "close":
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            return
+        body = "<html><body>新的内容</body></html>".encode()
+        self.send_response(200)
+        self.send_header("ETag", ETAG if mode != "always200" else f'"{len(self.server.seen)}"')
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextmanager
+def _server(mode: str = "normal"):
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.daemon_threads = True
+    srv.seen, srv.mode = [], mode
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield srv, f"http://127.0.0.1:{srv.server_address[1]}/"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def _pair(base: str, private: bool = True):
+    policy = Policy()
+    policy.add("127.0.0.1", allow_private=private)
+    client = make_client(transport=GuardedTransport(policy, inner=httpx.HTTPTransport()), timeout=5.0)
+    return client, Revalidator(policy, client.headers, timeout=5.0, cookies=client.cookies)
+
+
+def test_a_304_is_not_modified_over_one_kept_alive_connection_with_the_clients_headers():
+    with _server() as (srv, base):
+        client, rev = _pair(base)
+        client.get(base + "a.html?x=1", headers={"If-None-Match": ETAG})  # the regular client's request
+        assert all(rev.not_modified(base + "a.html?x=1", ETAG, None) for _ in range(5))
+        (_, path0, sent0), *fast = srv.seen
+        assert {p for _, p, _ in fast} == {path0} == {"/a.html?x=1"}
+        assert len({a for a, _, _ in fast}) == 1  # one connection for the five requests
+        # the same request headers as httpx (names are case-insensitive)
+        assert {k.lower(): v for k, v in fast[0][2].items()} == {k.lower(): v for k, v in sent0.items()}
+        client.close()
+        rev.close()
+
+
+def test_anything_but_a_plain_304_is_left_to_the_regular_client():
+    with _server() as (srv, base):
+        _, rev = _pair(base)
+        assert not rev.not_modified(base + "a.html", '"old"', None)  # changed: 200
+        assert not rev.not_modified(base + "a.html", None, None)  # nothing to ask with: no request
+        assert len(srv.seen) == 1
+    with _server("cookie") as (srv, base):
+        client, rev = _pair(base)
+        assert not rev.not_modified(base + "a.html", ETAG, None)  # a 304 that sets a cookie
+        client.get(base + "a.html", headers={"If-None-Match": ETAG})  # the client keeps the cookie
+        assert client.cookies and not rev.not_modified(base + "a.html", ETAG, None)
+        assert len(srv.seen) == 2  # while the client holds a cookie, it asks (and sends the cookie)
+    with _server("redirect") as (srv, base):
+        _, rev = _pair(base)
+        assert not rev.not_modified(base + "a.html", ETAG, None)
+        assert len(srv.seen) == 1
+
+
+def test_a_closing_server_and_a_dead_kept_alive_connection():
+    with _server("close") as (srv, base):
+        _, rev = _pair(base)
+        assert rev.not_modified(base + "a.html", ETAG, None)
+        assert rev.not_modified(base + "a.html", ETAG, None)
+        assert not any(rev._idle.values())  # "Connection: close" answers are not kept
+        assert len({a for a, _, _ in srv.seen}) == 2
+    with _server() as (srv, base):
+        _, rev = _pair(base)
+        assert rev.not_modified(base + "a.html", ETAG, None)
+        (conn,) = [c for pool in rev._idle.values() for _, c in pool]
+        conn.sock.close()  # as if the server had dropped the idle connection
+        assert rev.not_modified(base + "a.html", ETAG, None)  # asked again on a new connection
+
+
+def test_the_ssrf_guard_runs_on_every_request():
+    with _server() as (srv, base):
+        _, public_only = _pair(base, private=False)  # 127.0.0.1 is loopback: refused
+        assert not public_only.not_modified(base + "a.html", ETAG, None)
+        other = Revalidator(Policy(), {}, timeout=5.0)  # host not registered
+        assert not other.not_modified(base + "a.html", ETAG, None)
+        assert srv.seen == []
+
+
+def test_a_server_that_never_answers_304_is_left_alone_after_a_probe():
+    with _server("always200") as (srv, base):
+        _, rev = _pair(base)
+        for _ in range(PROBE + 10):
+            assert not rev.not_modified(base + "a.html", ETAG, None)
+        assert len(srv.seen) == PROBE
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:1/a.html", "ftp://127.0.0.1/a", "not a url"])
+def test_network_errors_and_bad_urls_are_not_raised(url):
+    policy = Policy()
+    policy.add("127.0.0.1", allow_private=True)
+    assert not Revalidator(policy, {}, timeout=2.0).not_modified(url, ETAG, None)
