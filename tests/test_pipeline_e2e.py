@@ -131,3 +131,32 @@ def test_changed_ruleset_redetects_unchanged_pages(pipeline, tmp_path):
             assert s.execute(select(func.count()).select_from(Ticket).where(Ticket.state == "open")).scalar() == 1
         _, forced = _scan(pipeline, site, base, force=True)
         assert forced["checked"] == forced["seen"]
+
+
+def test_incremental_rescan_rechecks_a_changed_page_and_reports_a_removed_attachment(pipeline, tmp_path):
+    root = write_site(tmp_path / "site", pages=30, attachments=6)
+    with serve_directory(root) as base:
+        site = _site(base)
+        _, first = _scan(pipeline, site, base)
+        assert first["checked"] == first["seen"] == 30 + 3 + 1 + 6
+        # one page gains a problem, one attachment disappears (its page's link is now broken)
+        page = root / "zwdt/00004.html"
+        page.write_text(page.read_text(encoding="utf-8").replace("民生保障", "民生保障，中华人民共合国"),
+                        encoding="utf-8")
+        (root / "files/00002.txt").unlink()
+        scan_id, again = _scan(pipeline, site, base)
+        assert again["seen"] == first["seen"]
+        assert (again["checked"], again["errors"], again["unchanged"]) == (1, 1, first["seen"] - 2)
+        # the unchanged pages were answered 304 on the cheap path, and are recorded as seen in this scan
+        assert context.revalidator(site).hits >= first["seen"] - 2
+        with context.db().session() as s:
+            rows = s.execute(select(Page.url, Page.status, Page.done_scan_id, Page.fetched_at)).all()
+            assert {r.done_scan_id for r in rows} == {scan_id}
+            assert sum(r.status == 304 for r in rows) == first["seen"] - 2
+            assert all(r.fetched_at is not None for r in rows)
+            (ticket,) = s.execute(select(Ticket).where(Ticket.keyword == "中华人民共合国")).scalars()
+            assert ticket.url.endswith("zwdt/00004.html")
+            (broken,) = s.execute(select(FindingRow).where(FindingRow.detector == "links",
+                                                           FindingRow.rule == "broken-link")).scalars()
+            referrer = s.get(Page, broken.page_id)
+            assert referrer.url.endswith("hdjl/00002.html") and broken.location["href"].endswith("files/00002.txt")

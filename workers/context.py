@@ -28,6 +28,8 @@ def reset() -> None:
     with _lock:
         for client in _state.get("clients", {}).values():
             client.close()
+        for rev in _state.get("revalidators", {}).values():
+            rev.close()
         _state.clear()
         from scanner.store.db import forget
 
@@ -71,6 +73,24 @@ def client(site) -> httpx.Client:
             inner = _transport or httpx.HTTPTransport(retries=1)
             clients[key] = make_client(transport=GuardedTransport(policy, inner=inner), timeout=15.0)
         return clients[key]
+
+
+def revalidator(site):
+    """The cheap conditional-GET path for ``site``'s re-scans (:class:`~scanner.fetch.revalidate.Revalidator`:
+    the client's headers and cookie jar, the same SSRF policy); None when tests route HTTP through
+    their own transport."""
+    from scanner.fetch.guard import Policy
+    from scanner.fetch.revalidate import Revalidator
+
+    if _transport is not None:
+        return None
+    with _lock:
+        cache = _state.setdefault("revalidators", {})
+        key = _site_key(site)
+        if key not in cache:
+            c = client(site)
+            cache[key] = Revalidator(Policy.from_sites([site]), c.headers, timeout=15.0, cookies=c.cookies)
+        return cache[key]
 
 
 def robots(site):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from scanner.store.models import Page, Scan
@@ -67,7 +67,7 @@ def claim_many(session: Session, site_id: int, scan_id: int, asks: list[tuple[in
     cancelled.  ``asks``: (page that found them, depth, URLs).  Returns the claimed page ids by the page
     that found them; the caller adds their number to the scan's ``pages_seen`` in the same transaction.
 
-    The new URLs are inserted first (in one sorted statement), then the scan row is locked until the
+    The new URLs are inserted first (sorted), then the scan row is locked until the
     caller commits — never the other way round, so two claiming transactions cannot deadlock."""
     depth_of: dict[str, int] = {}
     for _, depth, urls in asks:
@@ -76,18 +76,19 @@ def claim_many(session: Session, site_id: int, scan_id: int, asks: list[tuple[in
     if not depth_of:
         return {}
     urls = sorted(depth_of)
-    stmt = _insert(session, Page).values([{"site_id": site_id, "url": u, "depth": depth_of[u], "kind": "page",
-                                            "links": []} for u in urls])
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["site_id", "url"]))
-    status, seen = session.execute(select(Scan.status, Scan.pages_seen).where(Scan.id == scan_id)
-                                   .with_for_update()).one()
+    # only the URLs the site has never had are inserted (a re-scan's are all known: one SELECT), in
+    # one sorted multi-row statement per thousand (RETURNING makes SQLAlchemy batch the executemany)
+    known = set(session.execute(_stmt("known"), {"site_id": site_id, "urls": urls}).scalars())
+    new = [{"site_id": site_id, "url": u, "depth": depth_of[u], "kind": "page", "links": []}
+           for u in urls if u not in known]
+    if new:
+        session.execute(_stmt("insert", session), new).all()
+    status, seen = session.execute(_stmt("lock"), {"scan_id": scan_id}).one()
     # A cancelled scan claims nothing new; pages already claimed finish (at-least-once delivery).
     room = 0 if status == "cancelled" else max(0, max_pages - seen)
     if not room:
         return {}
-    free = dict(session.execute(select(Page.url, Page.id).where(
-        Page.site_id == site_id, Page.url.in_(urls),
-        (Page.last_scan_id.is_(None)) | (Page.last_scan_id != scan_id))).all())
+    free = dict(session.execute(_stmt("free"), {"site_id": site_id, "urls": urls, "scan_id": scan_id}).all())
     groups: dict[tuple[int | None, int], list[int]] = {}
     for found_on, depth, us in asks:
         for u in us:
@@ -95,13 +96,43 @@ def claim_many(session: Session, site_id: int, scan_id: int, asks: list[tuple[in
             if pid is not None and room > 0:
                 groups.setdefault((found_on, depth), []).append(pid)
                 room -= 1
-    pages = Page.__table__
     out: dict[int | None, list[int]] = {}
     for (found_on, depth), ids in groups.items():
-        session.execute(update(pages).where(pages.c.id.in_(ids)).values(
-            last_scan_id=scan_id, found_on_id=found_on, depth=depth))
+        session.execute(_stmt("claim"), {"ids": ids, "scan_id": scan_id, "found_on": found_on, "depth": depth})
         out.setdefault(found_on, []).extend(ids)
     return out
+
+
+_STMTS: dict[tuple[str, str | None], object] = {}
+
+
+def _stmt(name: str, session: Session | None = None):
+    """claim_many's statements, built once and reused (a statement object executed again is found in
+    SQLAlchemy's compiled cache as it is; building one per call costs more than running it)."""
+    dialect = None
+    if session is not None:
+        dialect = (session.dialect if hasattr(session, "dialect") else session.get_bind().dialect).name
+    key = (name, dialect)
+    stmt = _STMTS.get(key)
+    if stmt is None:
+        pages, scans = Page.__table__, Scan.__table__
+        if name == "known":
+            stmt = select(pages.c.url).where(pages.c.site_id == bindparam("site_id"),
+                                             pages.c.url.in_(bindparam("urls", expanding=True)))
+        elif name == "insert":
+            stmt = _insert(session, Page).on_conflict_do_nothing(index_elements=["site_id", "url"]).returning(
+                pages.c.id)
+        elif name == "lock":
+            stmt = select(scans.c.status, scans.c.pages_seen).where(scans.c.id == bindparam("scan_id")).with_for_update()
+        elif name == "free":
+            stmt = select(pages.c.url, pages.c.id).where(
+                pages.c.site_id == bindparam("site_id"), pages.c.url.in_(bindparam("urls", expanding=True)),
+                (pages.c.last_scan_id.is_(None)) | (pages.c.last_scan_id != bindparam("scan_id")))
+        else:  # claim
+            stmt = update(pages).where(pages.c.id.in_(bindparam("ids", expanding=True))).values(
+                last_scan_id=bindparam("scan_id"), found_on_id=bindparam("found_on"), depth=bindparam("depth"))
+        _STMTS[key] = stmt
+    return stmt
 
 
 def claim_fresh(session: Session, site_id: int, scan_id: int, urls: list[str], depth: int,

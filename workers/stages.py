@@ -20,11 +20,12 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
 from scanner.fetch.crawler import (
+    Fetched,
     Scope,
     classify,
     conditional_fetch,
@@ -55,6 +56,7 @@ PAGES = Page.__table__
 _PAGE_COLS = (Page.site_id, Page.url, Page.kind, Page.depth, Page.etag, Page.last_modified, Page.checked_hash,
               Page.checked_ruleset, Page.done_scan_id, Page.found_on_id, Page.links, Page.media_type)
 
+_NOT_MODIFIED = Fetched(None, 304)
 _cache: dict[tuple, Any] = {}  # per process: a scan's options and its site's configuration do not change
 
 
@@ -83,10 +85,16 @@ def _reader(db):
     return hit[1]
 
 
+# built once: a statement object executed again is found in the compiled cache as it is (one built per
+# call costs its construction and the adaptation of the cached result columns, ≈ 1 ms per message)
+_LOAD_MANY = select(PAGES.c.id, *(PAGES.c[c.key] for c in _PAGE_COLS)).where(
+    PAGES.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def _load_many(db, page_ids: list[int]) -> dict[int, Any]:
     """The page rows (the columns a stage reads) of ``page_ids`` that exist, by id: one SELECT."""
     with _reader(db).connect() as c:
-        return {r.id: r for r in c.execute(select(Page.id, *_PAGE_COLS).where(Page.id.in_(page_ids)))}
+        return {r.id: r for r in c.execute(_LOAD_MANY, {"ids": list(page_ids)})}
 
 
 def _load(db, scan_id: int | None, page_id: int):
@@ -154,13 +162,15 @@ class Batch:
 
     def add(self, page_id: int, outcome: str, values: dict[str, Any], *, links: list[str] = (), depth: int = 0,
             record: dict | None = None, blob_key: str | None = None, document: dict | None = None,
-            digest: str | None = None) -> str:
+            digest: str | None = None, seen: bool = False) -> str:
         """``values``: page columns; ``record``: the check's findings, ruleset and content hash (a page
         whose body ``digest`` equals a page finished earlier in the scan records none: it was checked
-        there); ``links``: URLs found on the page to claim for the scan (at ``depth + 1``)."""
+        there); ``links``: URLs found on the page to claim for the scan (at ``depth + 1``); ``seen``: a
+        page the server answered 304 (``values`` are its status and fetch time): the pages of a batch
+        answered 304 are finished and written by one statement."""
         self.items.append({"page_id": page_id, "outcome": outcome, "values": values, "links": links,
                            "depth": depth, "record": record, "blob_key": blob_key, "document": document,
-                           "digest": digest})
+                           "digest": digest, "seen": seen})
         return outcome
 
     def commit(self) -> list[str]:
@@ -181,7 +191,12 @@ class Batch:
         # findings need the ORM (tickets, ledger, alerts); everything else is a few Core statements per batch
         with db.session() if orm else db.engine.begin() as s:
             if scan_id:  # which pages this transaction finishes (the others were finished by a redelivery)
-                mine = mark_done_many(s, scan_id, [it["page_id"] for it in items])
+                seen = [it["page_id"] for it in items if it["seen"]]
+                rest = [it["page_id"] for it in items if not it["seen"]]
+                # answered 304: finished, status and fetch time (this batch's) written by the same statement
+                mine = mark_done_many(s, scan_id, seen, {"status": 304, "fetched_at": utcnow()}) if seen else set()
+                if rest:
+                    mine |= mark_done_many(s, scan_id, rest)
                 items = [it for it in items if it["page_id"] in mine]
             originals = _originals(s, site.id, scan_id, items)
             gone: list[int] = []
@@ -208,7 +223,8 @@ class Batch:
                 if it["blob_key"] is not None:
                     s.execute(delete(Blob).where(Blob.sha256 == it["blob_key"]))
                 outcomes.append(outcome)
-                writes.append((page_id, values))
+                if not (scan_id and it["seen"]):  # (a 304's columns were written with its finish)
+                    writes.append((page_id, values))
                 counts["unchanged" if outcome == "alias" else outcome] += 1
                 ask = [u for u in dict.fromkeys(it["links"]) if u not in known] if scan_id else []
                 if ask:
@@ -221,10 +237,16 @@ class Batch:
                 claimed = claim_many(s, site.id, scan_id, asks, self.max_pages)
             if scan_id:
                 count_pages(s, scan_id, sum(len(v) for v in claimed.values()), **counts)
-        # committed: the claims, the findings and the pages' counts for the scan, together
-        for found_on, ids in claimed.items():
-            for i in range(0, len(ids), BATCH):
-                send("fetch", self.lane, scan_id, ids[i:i + BATCH], found_on)
+        # committed: the claims, the findings and the pages' counts for the scan, together.  Up to BATCH
+        # claimed pages a message, whichever page of this batch claimed them (the attachments of twenty
+        # pages are one message, not twenty); a message of pages claimed by several names each one's
+        pairs = [(found_on, pid) for found_on, ids in claimed.items() for pid in ids]
+        for i in range(0, len(pairs), BATCH):
+            chunk = pairs[i:i + BATCH]
+            if len({f for f, _ in chunk}) == 1:
+                send("fetch", self.lane, scan_id, [p for _, p in chunk], chunk[0][0])
+            else:
+                send("fetch", self.lane, scan_id, [p for _, p in chunk], None, referrers=[f for f, _ in chunk])
         for _, _, ask in asks:
             known.update(ask)  # claimed (by these pages or others) and sent: this process need not ask again
         for nid in alerts:
@@ -234,10 +256,12 @@ class Batch:
 
 
 def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int | None = None, force: bool = False,
-               *, lane: str = "crawl") -> str | list[str]:
-    """Fetch one page (an id) or a batch of pages (a list of ids, claimed by the page ``referrer_id``)."""
+               *, lane: str = "crawl", referrers: list[int | None] | None = None) -> str | list[str]:
+    """Fetch one page (an id) or a batch of pages (a list of ids, claimed by the page ``referrer_id``,
+    or each by the page at the same place in ``referrers``)."""
     db = context.db()
     ids = [page_id] if isinstance(page_id, int) else list(page_id)
+    refs = dict(zip(ids, referrers, strict=True)) if referrers else {}
     pages = _load_many(db, ids)
     if not pages:
         return "missing" if isinstance(page_id, int) else []
@@ -249,15 +273,16 @@ def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int |
     for pid in ids:
         if pid not in pages or pid in done:
             continue
+        ref = refs.get(pid, referrer_id)
         if len(ids) == 1:
-            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, referrer_id, force, lane)
+            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, ref, force, lane)
             continue
         try:
-            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, referrer_id, force, lane)
+            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, ref, force, lane)
         except Exception as exc:  # noqa: BLE001 - one bad page must not hold back the batch
             # retried on its own (its own retries, its own dead letter); the others go on
             log.warning("page %s of a batch failed (%s): queued on its own", pid, type(exc).__name__)
-            send("fetch", lane, scan_id, pid, referrer_id, force)
+            send("fetch", lane, scan_id, pid, ref, force)
     out = batch.commit()
     return (out[0] if out else "duplicate") if isinstance(page_id, int) else out
 
@@ -274,8 +299,14 @@ def _fetch_one(db, batch: Batch, page, page_id: int, site, cfg, options, scan_id
         batch.add(page_id, "error", {"error": "disallowed by robots.txt"})
         return
     context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
+    # a page fetched before is asked "changed?" over the cheap path first; any answer but a plain
+    # 304 is fetched by the regular client, exactly as without it
+    fast = context.revalidator(cfg) if etag or modified else None
     try:
-        got = conditional_fetch(context.client(cfg), url, etag, modified)
+        if fast is not None and fast.not_modified(url, etag, modified):
+            got = _NOT_MODIFIED
+        else:
+            got = conditional_fetch(context.client(cfg), url, etag, modified)
     except (FetchError, CuominError) as exc:
         code = getattr(exc, "code", "network")
         _link_problem(db, cfg.id, referrer_id, LinkStatus(url, False, None, code))
@@ -284,7 +315,8 @@ def _fetch_one(db, batch: Batch, page, page_id: int, site, cfg, options, scan_id
     max_depth = int(options.get("max_depth", 20))
     if got.not_modified:
         links = [e[0] if isinstance(e, list) else e for e in page.links or []] if page.depth < max_depth else []
-        batch.add(page_id, "unchanged", {"fetched_at": utcnow(), "status": 304}, links=links, depth=page.depth)
+        batch.add(page_id, "unchanged", {"fetched_at": utcnow(), "status": 304}, links=links, depth=page.depth,
+                  seen=True)
         return
     res = got.result
     if res.status >= 400:

@@ -134,15 +134,27 @@ def finish_page(session: Session, scan_id: int | None, page_id: int, outcome: st
     return True
 
 
-def mark_done_many(session, scan_id: int, page_ids: list[int]) -> set[int]:
+def mark_done_many(session, scan_id: int, page_ids: list[int], values: dict[str, Any] | None = None) -> set[int]:
     """Mark pages finished for their scan in one statement; returns those this call marked (the rest
-    were already finished in this scan).  The rows stay locked until the caller commits, so a
-    concurrent redelivery of the same pages waits and then finds them finished.  The caller counts
-    them with :func:`count_pages` in the same transaction."""
-    pages = Page.__table__
-    return set(session.execute(update(pages).where(pages.c.id.in_(page_ids)).where(
-        (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != scan_id)).values(done_scan_id=scan_id)
-        .returning(pages.c.id)).scalars())
+    were already finished in this scan).  ``values``: columns set on every page this call marks, by
+    the same statement (the status and fetch time of pages answered 304).  The rows stay locked until
+    the caller commits, so a concurrent redelivery of the same pages waits and then finds them
+    finished.  The caller counts them with :func:`count_pages` in the same transaction."""
+    values = values or {}
+    cols = tuple(sorted(values))
+    stmt = _MARK_DONE.get(cols)
+    if stmt is None:  # one statement object per set of columns, reused (found in the compiled cache as is)
+        pages = Page.__table__
+        stmt = _MARK_DONE[cols] = update(pages).where(pages.c.id.in_(bindparam("ids", expanding=True))).where(
+            (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != bindparam("scan_id"))).values(
+                {pages.c.done_scan_id: bindparam("scan_id"),
+                 **{pages.c[c]: bindparam(f"v_{c}", type_=pages.c[c].type) for c in cols}}).returning(pages.c.id)
+    return set(session.execute(stmt, {"ids": list(page_ids), "scan_id": scan_id,
+                                      **{f"v_{c}": values[c] for c in cols}}).scalars())
+
+
+_MARK_DONE: dict[tuple[str, ...], Any] = {}
+_COUNT: dict[tuple[str, ...], Any] = {}
 
 
 def write_pages(session, writes: list[tuple[int, dict[str, Any]]]) -> None:
@@ -162,8 +174,14 @@ def write_pages(session, writes: list[tuple[int, dict[str, Any]]]) -> None:
 
 def count_pages(session, scan_id: int, seen: int = 0, checked: int = 0, unchanged: int = 0, error: int = 0) -> None:
     """Add to a scan's counters in one statement (the claims and finishes of one transaction)."""
-    scans = Scan.__table__
-    add = {"pages_seen": seen, "pages_checked": checked, "pages_unchanged": unchanged, "errors": error}
-    add = {k: scans.c[k] + v for k, v in add.items() if v}
-    if add:
-        session.execute(update(scans).where(scans.c.id == scan_id).values(add))
+    add = {k: v for k, v in (("pages_seen", seen), ("pages_checked", checked), ("pages_unchanged", unchanged),
+                             ("errors", error)) if v}
+    if not add:
+        return
+    cols = tuple(add)
+    stmt = _COUNT.get(cols)
+    if stmt is None:
+        scans = Scan.__table__
+        stmt = _COUNT[cols] = update(scans).where(scans.c.id == bindparam("scan_id")).values(
+            {scans.c[k]: scans.c[k] + bindparam(f"add_{k}", type_=scans.c[k].type) for k in cols})
+    session.execute(stmt, {"scan_id": scan_id, **{f"add_{k}": v for k, v in add.items()}})
