@@ -145,10 +145,25 @@ def _cell_arrays(table: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     return rows, cols, starts, ends
 
 
+def _final(pre: tuple, kind: str, head: str, label: str, hidden: bool,
+           tmpl_id: Callable[[Template], int]) -> tuple[int, str, bool]:
+    """(template id, validator, names the row's person) of a value found in a cell, after the column's evidence."""
+    _rs, _re, canon, tm, val, person = pre
+    h = Hit(tm.kind, tm.rule, 0, 0, canon, tm.severity, tm.score, val, list(tm.context), tm.exposed, dict(tm.details),
+            person)
+    from scanner.detectors.privacy.tables import mark_found
+
+    mark_found(h, kind, head, label, (0, 0, 0), hidden)
+    ft = template_of(h)
+    return tmpl_id(ft), h.validator, ft.kind in ("id", "old_id", "permit", "name") \
+        and dict(ft.details).get("masked_in_source") is None
+
+
 class _Col:
     """One personal-data column of a bulk table: its cells (lists) and what was decided per cell."""
 
-    __slots__ = ("ce", "col", "cs", "head", "kind", "label", "out", "rows", "vals", "vs")
+    __slots__ = ("ce", "code", "col", "cs", "head", "kind", "label", "ns", "out", "region", "rows", "skip", "vals",
+                 "vs")
 
     def __init__(self, col: int, kind: str, head: str):
         self.col, self.kind, self.head, self.label = col, kind, head, f"列标题：{head}"
@@ -157,7 +172,11 @@ class _Col:
         self.ce: list[int] = []
         self.vs: list[int] = []  # source start of the stripped value
         self.vals: list[str] = []  # stripped value (source text)
-        self.out: list[Any] = []  # per cell: None (slow) or the fast outcome
+        self.out: list[Any] = []  # per cell: None (not a candidate) or (norm start, norm end, pre-values)
+        self.code: Any = None  # number columns: per cell -1 (not a candidate), 0 (see out), 1 ID, 2 mobile,
+        self.region: list[Any] = []  # 3 card, 4 card 62 (decided with numpy), 5 masked enough; region of an ID
+        self.ns: Any = None  # norm start of each candidate's value
+        self.skip: Any = None  # per cell: the table pass skips it (empty, 无, only mask characters)
 
 
 class _Table:
@@ -256,6 +275,8 @@ class ColumnPass:
         a value without whitespace or anything a number piece could come from (address /
         health column).
         """
+        from scanner.detectors.privacy.tables import _EMPTY, _MASK_STR
+
         src, ntext, norm = self.src, self.scan.text, self.norm
         identity = norm.is_identity
         sarr = np.frombuffer(src.encode("utf-32-le"), dtype=np.uint32)
@@ -314,6 +335,10 @@ class ColumnPass:
                 c.vals = vals
                 c.vs = vs.tolist()
                 c.out = [None] * len(vals)
+                c.skip = np.fromiter((v in _EMPTY or not v.strip(_MASK_STR) for v in vals), bool, len(vals))
+                c.ns = np.full(len(vals), -1, np.int64)
+                c.code = np.full(len(vals), -1, np.int8)
+                c.region = [None] * len(vals)
                 if kind in _NUMERIC:
                     if not self.fast_ok:
                         continue
@@ -382,10 +407,14 @@ class ColumnPass:
         at = 0
         for c, idx in cand_ref:
             g = good[at:at + len(idx)]
-            out = c.out
-            for i, s0, e0 in zip(idx[g].tolist(), all_s[at:at + len(idx)][g].tolist(),
-                                 all_e[at:at + len(idx)][g].tolist()):
-                out[i] = (s0, e0)
+            ns = np.full(len(c.out), -1, np.int64)
+            ns[idx[g]] = all_s[at:at + len(idx)][g]
+            c.ns = ns
+            if c.kind not in _NUMERIC:
+                out = c.out
+                for i, s0, e0 in zip(idx[g].tolist(), all_s[at:at + len(idx)][g].tolist(),
+                                     all_e[at:at + len(idx)][g].tolist()):
+                    out[i] = (s0, e0)
             at += len(idx)
         # the masked text: every good candidate blanked (same length)
         gs, ge = all_s[good], all_e[good]
@@ -492,13 +521,21 @@ class ColumnPass:
             for c in t.cols:
                 out = c.out
                 kind = c.kind
+                if kind in _NUMERIC:
+                    sel = np.flatnonzero(c.ns >= 0)
+                    if not len(sel):
+                        continue
+                    S = c.ns[sel]
+                    E = S + np.fromiter((len(c.vals[i]) for i in sel.tolist()), np.int64, len(sel))
+                    self._decide_numbers(c, sel.tolist(), S, E)
+                    continue
                 idx = [i for i, o in enumerate(out) if o is not None]
                 if not idx:
                     continue
                 S = np.fromiter((out[i][0] for i in idx), np.int64, len(idx))
                 E = np.fromiter((out[i][1] for i in idx), np.int64, len(idx))
-                if kind in _NUMERIC:
-                    self._decide_numbers(c, idx, S, E)
+                if False:
+                    pass
                 elif kind == "address":
                     near = self._touched(np.maximum(S - 24, 0), E)
                     for i, s, e, busy in zip(idx, S.tolist(), E.tolist(), near.tolist()):
@@ -585,29 +622,22 @@ class ColumnPass:
                 code[sel[card & (lead2 != 62)]] = 3
         numeric = self.numeric
         masked_cache: dict[tuple, Any] = {}
-        for j, (i, s, e, cd) in enumerate(zip(idx, S.tolist(), E.tolist(), code.tolist())):
-            self.decided += 1
+        self.decided += len(idx)
+        cell_code = np.full(len(out), -1, np.int8)  # per cell; -1: not a candidate
+        cell_code[idx] = code
+        regions: list[Any] = [None] * len(out)
+        for i, r in zip(np.asarray(idx)[code == 1].tolist(), region_of[code == 1].tolist()):
+            regions[i] = r
+        for j in np.flatnonzero(code == 0).tolist():
+            i, s, e = idx[j], int(S[j]), int(E[j])
             value = text[s:e]
-            if cd == 1:
-                region = region_of[j]
-                got = self._id_tmpl.get(region)
-                if got is None:
-                    got = self._id_tmpl[region] = (
-                        Template("id", "privacy.id", Severity.HIGH, 0.97, (), None, ()),
-                        f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效")
-                out[i] = (s, e, [(0, e - s, value, got[0], got[1], "")])
-                continue
-            if cd:
-                got = _PHONE if cd == 2 else _BANK if cd == 3 else _BANK62
-                out[i] = (s, e, [(0, e - s, value, got[0], got[1], "")])
-                continue
             if "*" in value and value.isascii() and quiet[j]:
                 key = (value.translate(_SHAPE), value[:2], value[-1])
                 verdict = masked_cache.get(key)
                 if verdict is None:
                     verdict = masked_cache[key] = self.fast_masked(value, column)
                 if verdict is _NOTHING:
-                    out[i] = (s, e, [])
+                    cell_code[i] = 5
                     continue
             p = _piece(text, s, e)
             pre: Any = []
@@ -619,6 +649,30 @@ class ColumnPass:
                         if h is not None:
                             pre.append((h.start - s, h.end - s, h.canonical, template_of(h), h.validator, h.person))
             out[i] = (s, e, pre or _SLOW)  # nothing found: the table pass decides the cell (cell_hit)
+        c.code = cell_code
+        c.region = regions
+
+    def _pre(self, c: _Col, i: int) -> Any:
+        """A number cell's values as ``decide`` left them: a list of pre-values, or _SLOW."""
+        cd = c.code[i]
+        if cd == 0:
+            return c.out[i][2]
+        if cd == 5:
+            return []
+        value = c.vals[i]
+        if cd == 1:
+            got = self._id_pre(c.region[i])
+        else:
+            got = _PHONE if cd == 2 else _BANK if cd == 3 else _BANK62
+        return [(0, len(value), value, got[0], got[1], "")]
+
+    def _id_pre(self, region: str) -> tuple[Template, str]:
+        got = self._id_tmpl.get(region)
+        if got is None:
+            got = self._id_tmpl[region] = (
+                Template("id", "privacy.id", Severity.HIGH, 0.97, (), None, ()),
+                f"居民身份证号码：GB 11643 MOD 11-2 校验位正确；行政区划代码有效（{region}）；出生日期有效")
+        return got
 
     def _recognise(self, rec: Any, text: str, s: int, e: int) -> list:
         """The address recogniser's hits on ``text[s:e]`` (relative spans)."""
@@ -673,78 +727,142 @@ class ColumnPass:
         return _NOTHING
 
 
+    def _fast_numbers(self, c: _Col, rec: ColumnRecords, slow_arr: np.ndarray, person: dict[int, str],
+                      finals: dict, tmpl_id: Callable[[Template], int], hidden: bool) -> None:
+        """A number column's values in the fast rows, as records (the cells decided with numpy need no loop)."""
+        rows = np.asarray(c.rows, np.int64)
+        code = c.code
+        fast = ~c.skip & (code >= 0) & (code != 5)
+        if len(slow_arr):
+            fast &= ~np.isin(rows, slow_arr)
+        idx = np.flatnonzero(fast)
+        if not len(idx):
+            return
+        kind, head, label = c.kind, c.head, c.label
+        vals, region, out = c.vals, c.region, c.out
+        il = idx.tolist()
+        codes = code[idx].tolist()
+        keys = [region[i] if cd == 1 else cd for i, cd in zip(il, codes)]
+        fin: dict[Any, tuple[int, str, bool]] = {}
+        for key in set(keys):
+            if key == 0:
+                continue
+            got = _PHONE if key == 2 else _BANK if key == 3 else _BANK62 if key == 4 else self._id_pre(key)
+            fin[key] = finals.get(got) or finals.setdefault(
+                got, _final((0, 0, "", got[0], got[1], ""), kind, head, label, hidden, tmpl_id))
+        canon = [vals[i] for i in il]
+        vs = np.asarray(c.vs, np.int64)[idx]
+        starts = vs.tolist()
+        ends = (vs + np.fromiter(map(len, canon), np.int64, len(canon))).tolist()
+        persons = [""] * len(il)
+        tmpl = [fin[k][0] if k != 0 else 0 for k in keys]
+        validators = [fin[k][1] if k != 0 else "" for k in keys]
+        row_l = rows[idx].tolist()
+        for j in [j for j, cd in enumerate(codes) if cd == 0]:  # values the recognisers' check gave
+            pre = out[il[j]][2][0]
+            f = _final(pre, kind, head, label, hidden, tmpl_id)
+            rs, re_, value, _tm, _val, who = pre
+            starts[j], ends[j] = starts[j] + rs, starts[j] + re_
+            canon[j], persons[j], tmpl[j], validators[j] = value, who, f[0], f[1]
+            keys[j] = ("check", j)
+            fin[keys[j]] = f
+        for row, value, key in zip(row_l, canon, keys):
+            if fin[key][2]:
+                person.setdefault(row, value)  # ``person or value``: the first ID in the row
+        rec.starts += starts
+        rec.ends += ends
+        rec.canon += canon
+        rec.validators += validators
+        rec.persons += persons
+        rec.rows += row_l
+        rec.tmpl += tmpl
+
     # -- 3. after the text pass -----------------------------------------------------------------------------------
-    def people(self) -> list[tuple[int, str, str]]:
-        """(norm start, kind, canonical) of the candidates' values that name a person (for health linking)."""
-        out = []
+    def people(self) -> tuple[list[int], list[str], list[str]]:
+        """(norm starts, kinds, canonical values) of the number cells' values that name a person (health linking)."""
+        starts: list[int] = []
+        kinds: list[str] = []
+        canon: list[str] = []
         for t in self.tables:
             for c in t.cols:
                 if c.kind not in _NUMERIC:
                     continue
-                for got in c.out:
-                    if got is None or got[2] is _SLOW:
+                ids = np.flatnonzero(c.code == 1)
+                starts += c.ns[ids].tolist()
+                kinds += ["id"] * len(ids)
+                canon += [c.vals[i] for i in ids.tolist()]
+                for i in np.flatnonzero(c.code == 0).tolist():
+                    s0, _e, pre = c.out[i]
+                    if pre is _SLOW:
                         continue
-                    s = got[0]
-                    for rs, _re, canon, tm, _val, _p in got[2]:
+                    for rs, _re, value, tm, _val, _p in pre:
                         if tm.kind in ("name", "id", "old_id", "permit") and tm.severity >= Severity.INFO \
                                 and not dict(tm.details).get("masked_in_source"):
-                            out.append((s + rs, tm.kind, canon))
-        return out
+                            starts.append(s0 + rs)
+                            kinds.append(tm.kind)
+                            canon.append(value)
+        return starts, kinds, canon
 
     def link_candidates(self, link: Callable[[int, int], Any]) -> None:
-        """The sentence link (``PrivacyDetector._link_one``) of each health value found in a candidate cell."""
+        """The sentence link (``PrivacyDetector._link_health``'s linker) of each health value in a candidate cell."""
         for t in self.tables:
             for c in t.cols:
                 if c.kind != "health":
                     continue
                 out = c.out
-                for i, got in enumerate(out):
-                    if got is None:
-                        continue
-                    s, e, pre = got
-                    out[i] = (s, e, [(rs, re_, term, link(s + rs, s + re_)) for rs, re_, term in pre])
+                idx = [i for i, got in enumerate(out) if got is not None and got[2]]
+                starts = [out[i][0] + out[i][2][0][0] for i in idx]
+                ends = [out[i][0] + out[i][2][0][1] for i in idx]
+                links = link.many(starts, ends) if hasattr(link, "many") else [link(a, b) for a, b in zip(starts, ends)]
+                for i, lk in zip(idx, links):
+                    s0, e0, pre = out[i]
+                    if len(pre) == 1:
+                        rs, re_, term = pre[0]
+                        out[i] = (s0, e0, [(rs, re_, term, lk)])
+                    else:
+                        out[i] = (s0, e0, [(rs, re_, term, link(s0 + rs, s0 + re_)) for rs, re_, term in pre])
 
     def classify(self, hits: list[Hit]) -> None:
         """Mark the slow rows of each bulk table: a personal cell another hit touches, or not decided inline.
 
         ``hits`` are the text pass's values in source offsets.
         """
-        from scanner.detectors.privacy.tables import _EMPTY, _MASK_STR
-
         spans = sorted((h.start, h.end) for h in hits if h.end > h.start)
         hs = np.fromiter((a for a, _ in spans), np.int64, len(spans))
         he = np.maximum.accumulate(np.fromiter((b for _, b in spans), np.int64, len(spans))) if spans else hs
         for t in self.tables:
-            slow = t.slow
+            bad_rows: list[np.ndarray] = []
             for c in t.cols:
+                rows = np.asarray(c.rows, np.int64)
                 if spans:
                     cs = np.asarray(c.cs, np.int64)
                     ce = np.asarray(c.ce, np.int64)
                     k = np.searchsorted(hs, ce, "left")  # hits starting before the cell's end
-                    touched = (k > 0) & (he[np.maximum(k - 1, 0)] > cs)
-                    for i in np.flatnonzero(touched).tolist():
-                        slow.add(c.rows[i])
+                    bad_rows.append(rows[(k > 0) & (he[np.maximum(k - 1, 0)] > cs)])
                 kind = c.kind
-                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
-                    if row in slow:
-                        continue
-                    skip = value in _EMPTY or not value.strip(_MASK_STR)
-                    if kind == "name":
-                        continue
-                    if got is None:
-                        if not skip:
-                            slow.add(row)
-                        continue
-                    pre = got[2]
-                    if pre is _SLOW:
-                        if not skip:
-                            slow.add(row)
-                        continue
-                    if skip:
-                        if pre:
-                            slow.add(row)
-                    elif len(pre) > 1:
-                        slow.add(row)
+                if kind == "name":
+                    continue
+                skip = c.skip
+                if kind in _NUMERIC:
+                    code = c.code
+                    bad = (~skip & (code == -1)) | (skip & (code >= 1) & (code <= 4))
+                    if kind == "bank":
+                        bad |= code == 1  # an ID in a bank column: the header makes it an account (per value)
+                    for i in np.flatnonzero(code == 0).tolist():
+                        pre = c.out[i][2]
+                        if (skip[i] and pre or not skip[i] and (pre is _SLOW or len(pre) > 1)
+                                or kind == "bank" and pre and pre[0][3].kind in ("id", "permit")):
+                            bad[i] = True
+                else:
+                    bad = np.zeros(len(skip), bool)
+                    for i, (got, sk) in enumerate(zip(c.out, skip.tolist())):
+                        if got is None:
+                            if not sk:
+                                bad[i] = True
+                        elif sk and got[2] or not sk and len(got[2]) > 1:
+                            bad[i] = True
+                bad_rows.append(rows[bad])
+            t.slow = set(np.concatenate(bad_rows).tolist()) if bad_rows else set()
 
     def slow_rows(self) -> list[Hit]:
         """The candidate values of the slow rows as the text pass's Hits (health ones linked); prepares the
@@ -755,20 +873,27 @@ class ColumnPass:
         for t in self.tables:
             slow = t.slow
             rows: dict[int, dict[int, Any]] = {}
+            slow_arr = np.fromiter(slow, np.int64, len(slow))
             for c in t.cols:
-                for i, row in enumerate(c.rows):
-                    if row not in slow:
-                        continue
+                for i in np.flatnonzero(np.isin(np.asarray(c.rows, np.int64), slow_arr)).tolist():
+                    row = c.rows[i]
                     rows.setdefault(row, {})[c.col] = TableCell(t.table.index, row, c.col, c.cs[i], c.ce[i])
-                    got = c.out[i]
-                    if got is None or got[2] is _SLOW:
+                    if c.kind in _NUMERIC:
+                        if c.code[i] < 0:
+                            continue
+                        pre = self._pre(c, i)
+                    else:
+                        got = c.out[i]
+                        if got is None:
+                            continue
+                        pre = got[2]
+                    if pre is _SLOW:
                         continue
-                    _s, _e, pre = got
+                    vs = c.vs[i]
                     if c.kind == "health":
                         for rs, re_, term, link in pre:
-                            a, b = c.vs[i] + rs, c.vs[i] + re_
                             cat = category(term)
-                            h = Hit("health", "privacy.health", a, b, term, Severity.HIGH, 0.9,
+                            h = Hit("health", "privacy.health", vs + rs, vs + re_, term, Severity.HIGH, 0.9,
                                     f"{cat}（敏感个人信息）", [], details={"category": cat})
                             if link is None:
                                 self.pending.add(id(h))
@@ -780,17 +905,14 @@ class ColumnPass:
                             out.append(h)
                         continue
                     for rs, re_, canon, tm, val, person in pre:
-                        a, b = c.vs[i] + rs, c.vs[i] + re_
-                        out.append(Hit(tm.kind, tm.rule, a, b, canon, tm.severity, tm.score, val, list(tm.context),
-                                       tm.exposed, dict(tm.details), person))
+                        out.append(Hit(tm.kind, tm.rule, vs + rs, vs + re_, canon, tm.severity, tm.score, val,
+                                       list(tm.context), tm.exposed, dict(tm.details), person))
             self.prepared[t.pos] = (t.header_row, t.kinds, {r: rows[r] for r in sorted(rows)})
         return out
 
     def fast_rows(self, table_pass: Any) -> None:
         """Decide the fast rows column by column into :class:`ColumnRecords` (``self.records``)."""
         from scanner.detectors.privacy.tables import (
-            _EMPTY,
-            _MASK_STR,
             _MASKED,
             TableCell,
             link_row_health,
@@ -810,6 +932,15 @@ class ColumnPass:
         cell_cache: dict[tuple[str, str], Any] = {}
         for t in self.tables:
             slow, pos, hidden = t.slow, t.pos, t.hidden
+            slow_arr = np.fromiter(slow, np.int64, len(slow))
+
+            def fast_cells(c: _Col, slow_arr: np.ndarray = slow_arr) -> list[int]:
+                """The cells of a column in the fast rows that the table pass does not skip."""
+                keep = ~c.skip
+                if len(slow_arr):
+                    keep &= ~np.isin(np.asarray(c.rows, np.int64), slow_arr)
+                return np.flatnonzero(keep).tolist()
+
             person: dict[int, str] = {}
             masked_name: set[int] = set()
             health_cols = []
@@ -825,90 +956,76 @@ class ColumnPass:
                 r_starts, r_ends, r_canon, r_val, r_pers, r_rows, r_tmpl = (
                     rec.starts, rec.ends, rec.canon, rec.validators, rec.persons, rec.rows, rec.tmpl)
                 if kind == "name":
-                    name_t = None
-                    for i, (row, value) in enumerate(zip(c.rows, c.vals)):
-                        if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
-                            continue
-                        if _MASKED.search(value):
-                            masked_name.add(row)
-                        elif is_name(value):
-                            person[row] = value
-                            if name_t is None:
-                                h = Hit("name", "privacy.name", 0, 0, value, Severity.INFO, 0.85,
-                                        f"个人信息表格“{head}”列中的姓名", [label])
-                                h.details.setdefault("column", head)
-                                if hidden:
-                                    h.details["hidden_sheet"] = True
-                                name_t = (tmpl_id(template_of(h)), h.validator)
-                            s = c.vs[i]
-                            r_starts.append(s)
-                            r_ends.append(s + len(value))
-                            r_canon.append(value)
-                            r_val.append(name_t[1])
-                            r_pers.append("")
-                            r_rows.append(row)
-                            r_tmpl.append(name_t[0])
+                    il = fast_cells(c)
+                    vals, rows_l, vs_l = c.vals, c.rows, c.vs
+                    verdict = {v: 1 if _MASKED.search(v) else 2 if is_name(v) else 0 for v in {vals[i] for i in il}}
+                    masked_name.update(rows_l[i] for i in il if verdict[vals[i]] == 1)
+                    named = [i for i in il if verdict[vals[i]] == 2]
+                    person.update((rows_l[i], vals[i]) for i in named)  # the name column names the row's person
+                    if named:
+                        h = Hit("name", "privacy.name", 0, 0, "", Severity.INFO, 0.85,
+                                f"个人信息表格“{head}”列中的姓名", [label])
+                        h.details.setdefault("column", head)
+                        if hidden:
+                            h.details["hidden_sheet"] = True
+                        name_tid = tmpl_id(template_of(h))
+                        r_starts += [vs_l[i] for i in named]
+                        r_ends += [vs_l[i] + len(vals[i]) for i in named]
+                        r_canon += [vals[i] for i in named]
+                        r_val += [h.validator] * len(named)
+                        r_pers += [""] * len(named)
+                        r_rows += [rows_l[i] for i in named]
+                        r_tmpl += [name_tid] * len(named)
                     continue
-                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
-                    if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
+                if kind in _NUMERIC:
+                    self._fast_numbers(c, rec, slow_arr, person, finals, tmpl_id, hidden)
+                    continue
+                by_pre: dict[int, Any] = {}  # id(pre-values) → the cell's records (relative), shared per value
+                out, vals, rows_l, vs_l = c.out, c.vals, c.rows, c.vs
+                for i in fast_cells(c):
+                    pre = out[i][2]
+                    got = by_pre.get(id(pre))
+                    if got is None:
+                        value = vals[i]
+                        if not pre:
+                            key = (head, hidden, value)
+                            got = cell_cache.get(key)
+                            if got is None:
+                                h = table_pass.cell_hit(kind, head, TableCell(0, 0, 0, 0, len(value)), value,
+                                                        text=value)
+                                if h is not None:
+                                    h.details.setdefault("column", head)
+                                    if hidden:
+                                        h.details["hidden_sheet"] = True
+                                    got = (h.start, h.end, h.canonical, tmpl_id(template_of(h)), h.validator, "",
+                                           False)
+                                else:
+                                    got = ()
+                                cell_cache[key] = got
+                        else:
+                            rs, re_, canon, _tm, _val, pers = pre[0]
+                            f = _final(pre[0], kind, head, label, hidden, tmpl_id)
+                            got = (rs, re_, canon, f[0], f[1], pers, f[2])
+                        by_pre[id(pre)] = got
+                    if not got:
                         continue
-                    _s0, _e0, pre = got
-                    if not pre:
-                        if kind != "address":
-                            continue  # masked enough: the table pass's cell test gives nothing either
-                        key = (head, hidden, value)
-                        final = cell_cache.get(key)
-                        if final is None:
-                            h = table_pass.cell_hit(kind, head, TableCell(0, 0, 0, 0, len(value)), value,
-                                                    text=value)
-                            if h is not None:
-                                h.details.setdefault("column", head)
-                                if hidden:
-                                    h.details["hidden_sheet"] = True
-                                final = (h.start, h.end, h.canonical, tmpl_id(template_of(h)), h.validator)
-                            else:
-                                final = ()
-                            cell_cache[key] = final
-                        if final:
-                            a, b, canon, ti, val = final
-                            s = c.vs[i]
-                            r_starts.append(s + a)
-                            r_ends.append(s + b)
-                            r_canon.append(canon)
-                            r_val.append(val)
-                            r_pers.append("")
-                            r_rows.append(row)
-                            r_tmpl.append(ti)
-                        continue
-                    rs, re_, canon, tm, val, pers = pre[0]
-                    key = (tm, val)
-                    final = finals.get(key)
-                    if final is None:
-                        h = Hit(tm.kind, tm.rule, 0, 0, canon, tm.severity, tm.score, val, list(tm.context),
-                                tm.exposed, dict(tm.details))
-                        mark_found(h, kind, head, label, where0, hidden)
-                        ft = template_of(h)
-                        final = finals[key] = (tmpl_id(ft), h.validator,
-                                               ft.kind in ("id", "old_id", "permit", "name")
-                                               and dict(ft.details).get("masked_in_source") is None)
-                    if final[2]:
-                        person[row] = person.get(row) or canon
-                    a = c.vs[i] + rs  # the value maps onto the source 1:1 (a candidate)
-                    b = a + re_ - rs
+                    rs, re_, canon, ti, val, pers, names = got
+                    if names:
+                        person.setdefault(rows_l[i], canon)
+                    a = vs_l[i] + rs  # the value maps onto the source 1:1 (a candidate)
                     r_starts.append(a)
-                    r_ends.append(b)
+                    r_ends.append(a + re_ - rs)
                     r_canon.append(canon)
-                    r_val.append(final[1])
+                    r_val.append(val)
                     r_pers.append(pers)
-                    r_rows.append(row)
-                    r_tmpl.append(final[0])
+                    r_rows.append(rows_l[i])
+                    r_tmpl.append(ti)
             for c, rec in health_cols:
                 head, label, col = c.head, c.label, c.col
                 where0 = (pos, 0, col)
                 finals = {}
-                for i, (row, value, got) in enumerate(zip(c.rows, c.vals, c.out)):
-                    if row in slow or value in _EMPTY or not value.strip(_MASK_STR):
-                        continue
+                for i in fast_cells(c):
+                    row, value, got = c.rows[i], c.vals[i], c.out[i]
                     who = person.get(row, "")
                     state = "p" if who else ("m" if row in masked_name else "")
                     if got is None or not got[2]:
