@@ -370,8 +370,10 @@ class ColumnPass:
                             ok[i] = False
                 ne = ns + k
                 numeric = kind in _NUMERIC
-                if identity and n_text:
-                    width = min(19 if numeric else 40, int(k.max()) if len(k) else 0)
+                if identity and not (n_text and len(k) and int(k.max()) > 0):
+                    ok[:] = False  # nothing but empty cells
+                elif identity:
+                    width = min(19 if numeric else 40, int(k.max()))
                     ok &= k <= width
                     ch, inside = gather(narr, ns, k, width)
                     if diff is not None:  # normalising changed a character inside the value
