@@ -30,7 +30,6 @@ import bisect
 import functools
 import itertools
 import re
-import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -395,45 +394,30 @@ def _span_alts_of(min_word_freq: int, ratio: float):
 
 
 class ClauseCache:
-    """What :func:`check_document` found in a clause, for the next time the same clause comes (a site
-    repeats its boilerplate: navigation, footers, standard sentences), bounded, least recently used
-    dropped first, safe to share between threads.
+    """What :func:`check_document` judged in a clause with candidates (the language-model half, most of
+    the cost), for the next time the same clause comes (a site repeats its boilerplate: navigation,
+    footers, standard sentences), bounded, least recently used dropped first.
 
     Keyed by the clause's text and which of its characters are protected; an entry also holds the
-    clause's tokens and the hit model it was judged with, and is used only when both are the same
-    again (the same text gives the same tokens in practice, but it is checked), so a hit gives
-    exactly what computing again would."""
+    clause's tokens and is used only when they are the same again (the same text gives the same
+    tokens in practice, but it is checked), and the cache is emptied when the hit model changes, so a
+    hit gives exactly what computing again would.  Entries are tuples of strings (and of the rare
+    hits), which the cyclic garbage collector stops tracking: a full cache costs collections nothing.
+    Shared between threads without a lock: each operation on the ordered dict is atomic, and an entry
+    another thread dropped meanwhile is simply missing."""
 
     def __init__(self, maxsize: int = 4096):
         self.maxsize = maxsize
-        self.hits = 0
+        self.model = None  # the hit model the entries were judged with
+        self.hits = 0  # statistics (not exact under threads)
         self.misses = 0
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, model, toks: list[str]) -> list[CharHit] | None:
-        with self._lock:
-            entry = self._data.get(key)
-            if entry is None or entry[0] is not model or entry[1] != toks:
-                self.misses += 1
-                return None
-            self._data.move_to_end(key)
-            self.hits += 1
-            return entry[2]
-
-    def put(self, key, model, toks: list[str], hits: list[CharHit]) -> None:
-        with self._lock:
-            self._data[key] = (model, toks, hits)
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+        self.data: OrderedDict = OrderedDict()
 
     def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
+        self.data.clear()
 
     def __len__(self) -> int:
-        return len(self._data)
+        return len(self.data)
 
 
 def check_document(text: str, words: list[str], starts: list[int], clause_spans: Iterable[tuple[int, int]],
@@ -450,20 +434,12 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
     whole document (single Han characters; tokens and single-character pairs of 2–4 Han characters
     with a much more frequent homophone word, mapped through a cached function), and only the clauses
     holding one are visited further; what is proposed there, in which order, and how it is judged is
-    :func:`check_clause`'s.  With a ``cache``, a clause seen before (same text, protected characters,
-    tokens and hit model) is answered from it."""
+    :func:`check_clause`'s.  With a ``cache``, a clause with something to judge that was judged before
+    (same text, protected characters, tokens and hit model) is answered from it."""
     n = len(text)
     bounds = set(starts)
     bounds.add(n)
     bisect_left = bisect.bisect_left
-    model = scoring.model() if cache is not None else None
-    pmask = b""
-    if cache is not None:
-        mask = bytearray(n)
-        for k in protected:
-            if 0 <= k < n:
-                mask[k] = 1
-        pmask = bytes(mask)
     find = None  # the document-level look (made on the first clause that needs it)
     for s, e in clause_spans:
         if e - s < 2:
@@ -479,21 +455,9 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
             if hits:
                 yield s, hits
             continue
-        if cache is not None:
-            t0 = bisect_left(starts, s)
-            t1 = bisect_left(starts, e, t0)
-            key = (text[s:e], pmask[s:e])
-            toks = words[t0:t1]
-            hits = cache.get(key, model, toks)
-            if hits is None:
-                if find is None:
-                    find = _document_finder(text, words, starts, protected, params)
-                hits = find(s, e, t0, t1)
-                cache.put(key, model, toks, hits)
-        else:
-            if find is None:
-                find = _document_finder(text, words, starts, protected, params)
-            hits = find(s, e)  # the clause's tokens are looked up only if it has something to judge
+        if find is None:
+            find = _document_finder(text, words, starts, protected, params, cache)
+        hits = find(s, e)
         if hits:
             yield s, hits
 
@@ -501,9 +465,11 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
 _NO_HITS: list[CharHit] = []
 
 
-def _document_finder(text: str, words: list[str], starts: list[int], protected, params: CharParams):
-    """``find(s, e, t0, t1)``: the hits of the clause ``text[s:e]`` whose tokens are ``words[t0:t1]``,
-    after one look at the whole document for what is worth proposing (see :func:`check_document`)."""
+def _document_finder(text: str, words: list[str], starts: list[int], protected, params: CharParams,
+                     cache: ClauseCache | None = None):
+    """``find(s, e)``: the hits of the clause ``text[s:e]`` (its edges token edges), after one look at
+    the whole document for what is worth proposing (see :func:`check_document`); with a ``cache``,
+    a clause with something to judge is looked up there first."""
     nt = len(words)
     mwf, mof, ratio = params.min_word_freq, params.max_orig_freq, params.word_ratio
     # single Han-character tokens, in order (before the frequency filter: pairs are found among all)
@@ -523,7 +489,20 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
     bisect_left = bisect.bisect_left
     isdisjoint = (protected if isinstance(protected, (set, frozenset)) else frozenset(protected)).isdisjoint
 
-    def find(s: int, e: int, t0: int | None = None, t1: int | None = None) -> list[CharHit]:
+    pmask = b""
+    if cache is not None:
+        data, maxsize = cache.data, cache.maxsize
+        model = scoring.model()
+        if cache.model is not model:  # judged with another hit model: start afresh
+            cache.clear()
+            cache.model = model
+        mask = bytearray(len(text))
+        for k in protected:
+            if 0 <= k < len(text):
+                mask[k] = 1
+        pmask = bytes(mask)
+
+    def find(s: int, e: int) -> list[CharHit]:
         j0 = bisect_left(singles, s)
         j1 = bisect_left(singles, e, j0)
         w0 = bisect_left(span_starts, s)
@@ -564,9 +543,29 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
                     proposals[key] = (*old[:4], False, False)
         if not proposals and not word_props:
             return _NO_HITS
-        if t0 is None:
-            t0 = bisect_left(starts, s)
-            t1 = bisect_left(starts, e, t0)
-        return _judge_clause(text[s:e], words[t0:t1], proposals, word_props, params) or _NO_HITS
+        t0 = bisect_left(starts, s)
+        toks = words[t0:bisect_left(starts, e, t0)]
+        if cache is None:
+            return _judge_clause(text[s:e], toks, proposals, word_props, params) or _NO_HITS
+        # what is proposed follows from the clause's text, protected characters and tokens: the key
+        key = (text[s:e], pmask[s:e])
+        toks_t = tuple(toks)
+        entry = data.get(key)
+        if entry is not None and entry[0] == toks_t:
+            cache.hits += 1  # statistics (not exact under threads)
+            try:
+                data.move_to_end(key)
+            except KeyError:  # dropped by another thread meanwhile
+                pass
+            return list(entry[1])
+        cache.misses += 1
+        hits = _judge_clause(key[0], toks, proposals, word_props, params) or _NO_HITS
+        data[key] = (toks_t, tuple(hits))
+        if len(data) > maxsize:
+            try:
+                data.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                pass
+        return hits
 
     return find
