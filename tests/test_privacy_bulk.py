@@ -65,13 +65,28 @@ def _bank_cell(rng: random.Random) -> str:
 def _name_cell(rng: random.Random) -> str:
     name = gen_name(rng)
     return rng.choice([name, name, name, name[0] + "*", name + "（户主）", "联系人" + name, name + "本人", "身份证遗失",
-                       "银行卡", "订单号", "咨询电话"])
+                       "银行卡", "订单号", "咨询电话", name + "，男", name + "（女）", "**", "", "无"])
+
+
+def _address_cell(rng: random.Random) -> str:
+    n = rng.randint(1, 99)
+    return rng.choice([
+        f"某镇河西村3组{n}号", f"某镇河西村3组{n}号", "河西村", "幸福小区5栋2单元301室", "", "元宝村3组5号", "人民路12号",
+        "家庭住址：河西村3组12号", "东方大厦12层1201室", "河西村3组12号东山村4组6号", "某镇**村*组", "河西村 3组 12号",
+        "〔2023〕5号", "3组12号", f"{n}号", "某县某镇某某街道办事处某某社区居民委员会幸福小区5栋2单元301室", "无", "河西村3组12号（户主）",
+        "河西村3组12号 13800138000", "住址不详",
+    ])
+
+
+def _health_cell(rng: random.Random) -> str:
+    return rng.choice(["尿毒症", "尿毒症", "白血病", "", "**", "无", "正常", "尿毒症、白血病", "某种罕见病", "患有尿毒症",
+                       "肢体残疾", "低保户", "尿毒症 二级", "2型糖尿病", "恶性肿瘤（男）"])
 
 
 def hard_rows(seed: int, n: int) -> list[list[str]]:
     rng = random.Random(seed)
-    return [[str(i + 1), _name_cell(rng), _id_cell(rng), _phone_cell(rng), _bank_cell(rng),
-             rng.choice(["某镇河西村3组12号", "河西村", "幸福小区5栋2单元301室", "", "元宝村3组5号", "人民路12号"]), rng.choice(["尿毒症", "", "**", "白血病"])]
+    return [[str(i + 1), _name_cell(rng), _id_cell(rng), _phone_cell(rng), _bank_cell(rng), _address_cell(rng),
+             _health_cell(rng)]
             for i in range(n)]
 
 
@@ -128,6 +143,42 @@ def test_bulk_path_gives_the_per_value_verdicts(fmt, profile, report_masked, mon
     assert fast[1] == slow[1]  # findings, column findings (count, rows, samples, digest, covered spans) included
     columns = [f for f, _ in fast[1] if f.get("explanation", {}).get("details", {}).get("aggregated")]
     assert {f["rule"] for f in columns} >= {"privacy.id", "privacy.phone", "privacy.bank"}
+
+
+def test_rows_go_both_ways(monkeypatch):
+    """The hard list has rows decided column by column (records) and rows left to the table pass (slow)."""
+    seen = {}
+    real = bulk.ColumnPass.fast_rows
+
+    def spy(self, table_pass):
+        real(self, table_pass)
+        seen["slow"] = sum(len(t.slow) for t in self.tables)
+        seen["rows"] = sum(len(t.rows) for t in self.tables)
+        seen["kinds"] = {r.templates[r.tmpl[0]].kind for r in self.records if len(r)}
+
+    monkeypatch.setattr(bulk.ColumnPass, "fast_rows", spy)
+    doc = DOCS["xlsx"](hard_rows(66, 400))
+    _checker(True, "default", False).check(doc)
+    assert 50 < seen["slow"] < seen["rows"] - 50
+    assert seen["kinds"] >= {"id", "phone", "bank", "name", "address", "health"}
+
+
+def test_health_linker_in_bulk_is_the_linker():
+    """``link.many`` (numpy over sentence ends, people and gender marks) gives ``link`` of every span."""
+    from scanner.detectors.privacy import PrivacyDetector
+    from scanner.detectors.privacy.recognizer import Hit, Scan
+    from scanner.findings import Severity
+
+    rng = random.Random(5)
+    text = "".join(rng.choice("张三李四，男女、 (（。；\n!?尿毒症白血病abc123") for _ in range(6000))
+    people = sorted(rng.sample(range(len(text)), 300))
+    hits = [Hit(rng.choice(["name", "id", "permit"]), "r", p, p + 2, text[p:p + 2], Severity.HIGH, 0.9, "", [])
+            for p in people]
+    extra = ([p + 1 for p in people[:50]], ["id"] * 50, ["x"] * 50)
+    _, link = PrivacyDetector._link_health(Scan(text, {}), hits, extra)
+    spans = [(s, s + rng.randint(1, 5)) for s in (rng.randrange(len(text) - 5) for _ in range(3000))]
+    assert link.many([a for a, _ in spans], [b for _, b in spans]) == [link(a, b) for a, b in spans]
+    assert any(x is not None and x[2] for x in link.many([a for a, _ in spans], [b for _, b in spans]))
 
 
 def test_short_columns_keep_the_per_value_path(monkeypatch):
