@@ -4,6 +4,9 @@ connections, the SSRF guard on every request, and servers that never answer 304.
 
 from __future__ import annotations
 
+import shutil
+import ssl
+import subprocess
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,8 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def _server(mode: str = "normal"):
+def _server(mode: str = "normal", tls: ssl.SSLContext | None = None):
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    if tls is not None:
+        srv.socket = tls.wrap_socket(srv.socket, server_side=True)
     srv.daemon_threads = True
     srv.seen, srv.mode = [], mode
     t = threading.Thread(target=srv.serve_forever, daemon=True)
@@ -143,3 +148,23 @@ def test_network_errors_and_bad_urls_are_not_raised(url):
     policy = Policy()
     policy.add("127.0.0.1", allow_private=True)
     assert not Revalidator(policy, {}, timeout=2.0).not_modified(url, ETAG, None)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_https_checks_the_certificate_against_the_name(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    with _server(tls=server_ctx) as (srv, base):
+        url = base.replace("http://127.0.0.1", "https://localhost") + "a.html"
+        policy = Policy()
+        policy.add("localhost", allow_private=True)
+        trusting = ssl.create_default_context(cafile=str(cert))
+        rev = Revalidator(policy, {}, timeout=5.0, ssl_context=trusting)
+        assert rev.not_modified(url, ETAG, None) and rev.not_modified(url, ETAG, None)
+        assert len({a for a, _, _ in srv.seen}) == 1
+        assert not Revalidator(policy, {}, timeout=5.0).not_modified(url, ETAG, None)  # untrusted certificate
+        assert len(srv.seen) == 2
