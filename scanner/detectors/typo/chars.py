@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import operator
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -39,6 +40,7 @@ from scanner.detectors.typo import score as scoring
 from scanner.nlp import confusion, lm
 from scanner.nlp.lexicon import lexicon
 from scanner.nlp.segment import Token, segment
+from scanner.nlp.segment import _cut as _segment_cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +133,7 @@ def candidates(ch: str) -> dict[str, str]:
 
 def _cut():
     """rjieba's ``cut`` (the words of ``segment``, without offsets: what a candidate's LM query needs)."""
-    import rjieba
-
-    return rjieba.cut
+    return _segment_cut()
 
 
 def _is_han(ch: str) -> bool:
@@ -345,7 +345,7 @@ def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict,
 
     cut = _cut()
     for (a, alt), (f, split) in words.items():
-        gain = lm_score(cut(text[:a] + alt + text[a + len(alt):], hmm=False)) - base_score
+        gain = lm_score(cut(text[:a] + alt + text[a + len(alt):], False)) - base_score  # (text, hmm)
         if gain < params.margin_word:
             continue
         diff = [j for j in range(len(alt)) if alt[j] != text[a + j]]
@@ -355,7 +355,7 @@ def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict,
     # proposals stay below it and are dropped straight away).
     floor_real, floor_known, floor_shape = params.margin_real, params.margin_known, params.margin_shape
     for (i, c), (word, a, rel, f, known, real) in proposals.items():
-        new_words = cut(text[:i] + c + text[i + 1:], hmm=False)
+        new_words = cut(text[:i] + c + text[i + 1:], False)  # (text, hmm): positional is faster
         # the words partition the clause: the one holding i must have two or more characters
         end = 0
         for w in new_words:
@@ -486,6 +486,15 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
     if params.max_single_freq < 10**9:
         freq = lexicon().freq
         singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
+    # Each single character's proposals, all looked up in one C-level pass, with up to three characters
+    # of context either side taken from the document, not cut at the clause's edges: a clause ends at
+    # punctuation, and a window holding any character that is not Han proposes nothing, so the windows
+    # found are the same ones (check_clause's, offsets relative to ``los``).
+    n = len(text)
+    los = list(map(max, itertools.repeat(0), map(operator.sub, singles, itertools.repeat(3))))
+    his = map(min, itertools.repeat(n), map(operator.add, singles, itertools.repeat(4)))
+    found_at = list(map(_single_proposals, map(text.__getitem__, map(slice, los, his)),
+                        map(operator.sub, singles, los), itertools.repeat(mwf), itertools.repeat(mof)))
     bisect_left = bisect.bisect_left
     isdisjoint = (protected if isinstance(protected, (set, frozenset)) else frozenset(protected)).isdisjoint
 
@@ -524,15 +533,15 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
             for alt, f in alts:
                 word_props[(a - s, alt)] = (f, True)
         proposals: dict[tuple[int, str], tuple[str, int, str, int, bool, bool]] = {}
-        for p in singles[j0:j1]:
-            if p in protected:
-                continue
-            lo = max(s, p - 3)
-            found = _single_proposals(text[lo:min(e, p + 4)], p - lo, mwf, mof)
+        for j in range(j0, j1):
+            found = found_at[j]
             if not found:
                 continue
+            p = singles[j]
+            if p in protected:
+                continue
             i = p - s
-            lo -= s
+            lo = los[j] - s
             for da, c, rel, word, f, known in found:
                 key = (i, c)
                 old = proposals.get(key)
