@@ -309,19 +309,26 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
     return _judge_clause(text, [w for w, _, _ in toks], proposals, words, params)
 
 
-def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict, params: CharParams) -> list[CharHit]:
+def _judge_env(params: CharParams) -> tuple:
+    """What :func:`_judge_clause` needs besides the clause, looked up once per document: the LM
+    scorer, the hit model and its threshold, the margins by key (``CharParams.margin``), ``cut``."""
+    model = scoring.model()
+    threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
+    margins = {"word": params.margin_word, "known": params.margin_known, "shape": params.margin_shape,
+               "real": params.margin_real}
+    return lm.scorer(), model, threshold, margins, _cut()
+
+
+def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict, params: CharParams,
+                  env: tuple | None = None) -> list[CharHit]:
     """The language-model half of :func:`check_clause`: ``words`` (whole-span proposals, (start, alt) →
     (frequency, split)) and ``proposals`` (single characters, (offset, candidate) → (word, word start,
     relation, frequency, known, real)) of the clause ``text`` whose tokens are ``tok_words``,
-    re-segmented and scored, judged by the hit model; the kept hits in offset order."""
-    lm_score = lm.scorer()
+    re-segmented and scored, judged by the hit model; the kept hits in offset order.  ``env``:
+    :func:`_judge_env` of ``params`` when the caller has it."""
+    lm_score, model, threshold, margins, cut = env or _judge_env(params)
     base_score = lm_score(tok_words)
-    model = scoring.model()
-    threshold = params.min_score if params.min_score is not None else (model or {}).get("threshold", 0.5)
     best: dict[int, CharHit] = {}
-
-    margins = {"word": params.margin_word, "known": params.margin_known, "shape": params.margin_shape,
-               "real": params.margin_real}  # CharParams.margin, looked up once per clause
     floor_sound = params.margin_sound
 
     def judge(pos: int, orig: str, cand: str, word: str, word_start: int, relation: str, gain: float,
@@ -343,7 +350,6 @@ def _judge_clause(text: str, tok_words: list[str], proposals: dict, words: dict,
         if old is None or strength > old.strength:
             best[pos] = hit
 
-    cut = _cut()
     for (a, alt), (f, split) in words.items():
         gain = lm_score(cut(text[:a] + alt + text[a + len(alt):], False)) - base_score  # (text, hmm)
         if gain < params.margin_word:
@@ -496,6 +502,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
     found_at = list(map(_single_proposals, map(text.__getitem__, map(slice, los, his)),
                         map(operator.sub, singles, los), itertools.repeat(mwf), itertools.repeat(mof)))
     bisect_left = bisect.bisect_left
+    env = _judge_env(params)
     isdisjoint = (protected if isinstance(protected, (set, frozenset)) else frozenset(protected)).isdisjoint
 
     pmask = b""
@@ -555,7 +562,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
         t0 = bisect_left(starts, s)
         toks = words[t0:bisect_left(starts, e, t0)]
         if cache is None:
-            return _judge_clause(text[s:e], toks, proposals, word_props, params) or _NO_HITS
+            return _judge_clause(text[s:e], toks, proposals, word_props, params, env) or _NO_HITS
         # what is proposed follows from the clause's text, protected characters and tokens: the key
         key = (text[s:e], pmask[s:e])
         toks_t = tuple(toks)
@@ -568,7 +575,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
                 pass
             return list(entry[1])
         cache.misses += 1
-        hits = _judge_clause(key[0], toks, proposals, word_props, params) or _NO_HITS
+        hits = _judge_clause(key[0], toks, proposals, word_props, params, env) or _NO_HITS
         data[key] = (toks_t, tuple(hits))
         if len(data) > maxsize:
             try:
