@@ -446,8 +446,12 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
     bounds = set(starts)
     bounds.add(n)
     bisect_left = bisect.bisect_left
-    find = None  # the document-level look (made on the first clause that needs it)
-    for s, e in clause_spans:
+    spans = clause_spans if isinstance(clause_spans, list) else list(clause_spans)
+    find, marks = _document_finder(text, words, starts, protected, params, cache)
+    # the clauses holding a position worth a look (numbered from 1): the others have nothing to find
+    clause_starts = [s for s, _ in spans]
+    worth = set(map(bisect.bisect_right, itertools.repeat(clause_starts), marks))
+    for number, (s, e) in enumerate(spans, 1):
         if e - s < 2:
             continue
         if s not in bounds or e not in bounds or params.real_words:
@@ -461,8 +465,8 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
             if hits:
                 yield s, hits
             continue
-        if find is None:
-            find = _document_finder(text, words, starts, protected, params, cache)
+        if number not in worth:
+            continue
         hits = find(s, e)
         if hits:
             yield s, hits
@@ -473,9 +477,10 @@ _NO_HITS: list[CharHit] = []
 
 def _document_finder(text: str, words: list[str], starts: list[int], protected, params: CharParams,
                      cache: ClauseCache | None = None):
-    """``find(s, e)``: the hits of the clause ``text[s:e]`` (its edges token edges), after one look at
-    the whole document for what is worth proposing (see :func:`check_document`); with a ``cache``,
-    a clause with something to judge is looked up there first."""
+    """``(find, marks)``: ``find(s, e)`` gives the hits of the clause ``text[s:e]`` (its edges token
+    edges), after one look at the whole document for what is worth proposing (see
+    :func:`check_document`); with a ``cache``, a clause with something to judge is looked up there
+    first.  ``marks``: the positions worth a look (a clause holding none has no hits)."""
     nt = len(words)
     mwf, mof, ratio = params.min_word_freq, params.max_orig_freq, params.word_ratio
     # single Han-character tokens, in order (before the frequency filter: pairs are found among all)
@@ -584,4 +589,4 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
                 pass
         return hits
 
-    return find
+    return find, sorted({*singles, *span_starts, *pair_starts})
