@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -325,7 +326,7 @@ class ColumnPass:
                     else nonempty
                 vs = cs.copy()
                 ve = ce.copy()
-                vals = [src[x:y] for x, y in zip(c.cs, c.ce)]
+                vals = list(map(src.__getitem__, map(slice, c.cs, c.ce)))
                 for i in np.flatnonzero(trim).tolist():
                     raw = vals[i]
                     value = raw.strip()
@@ -335,7 +336,9 @@ class ColumnPass:
                 c.vals = vals
                 c.vs = vs.tolist()
                 c.out = [None] * len(vals)
-                c.skip = np.fromiter((v in _EMPTY or not v.strip(_MASK_STR) for v in vals), bool, len(vals))
+                # the table pass skips a value in _EMPTY or made of mask characters only (C-level maps)
+                c.skip = np.fromiter(map(_EMPTY.__contains__, vals), bool, len(vals)) | ~np.fromiter(
+                    map(bool, map(str.strip, vals, repeat(_MASK_STR))), bool, len(vals))
                 c.ns = np.full(len(vals), -1, np.int64)
                 c.code = np.full(len(vals), -1, np.int8)
                 c.region = [None] * len(vals)
@@ -528,7 +531,7 @@ class ColumnPass:
                     if not len(sel):
                         continue
                     S = c.ns[sel]
-                    E = S + np.fromiter((len(c.vals[i]) for i in sel.tolist()), np.int64, len(sel))
+                    E = S + np.fromiter(map(len, map(c.vals.__getitem__, sel.tolist())), np.int64, len(sel))
                     self._decide_numbers(c, sel.tolist(), S, E)
                     continue
                 idx = [i for i, o in enumerate(out) if o is not None]
@@ -579,7 +582,7 @@ class ColumnPass:
         column = c.kind
         K = E - S
         quiet = ~self._touched(np.maximum(S - self.before, 0), E + self.after)
-        amount = np.fromiter((text[e:e + 3].lstrip().startswith(_AMOUNT_AFTER) for e in E.tolist()), bool, len(E))
+        amount = _amount_after(narr, E)
         code = np.zeros(len(S), np.int64)  # 0: per value below; 1: ID; 2: phone; 3: card; 4: card 62
         region_of = np.empty(len(S), object)
         dig = (narr >= 48) & (narr <= 57)
@@ -815,7 +818,8 @@ class ColumnPass:
                 idx = [i for i, got in enumerate(out) if got is not None and got[2]]
                 starts = [out[i][0] + out[i][2][0][0] for i in idx]
                 ends = [out[i][0] + out[i][2][0][1] for i in idx]
-                links = link.many(starts, ends) if hasattr(link, "many") else [link(a, b) for a, b in zip(starts, ends)]
+                links = link.many(starts, ends, self._narr) if hasattr(link, "many") \
+                    else [link(a, b) for a, b in zip(starts, ends)]
                 for i, lk in zip(idx, links):
                     s0, e0, pre = out[i]
                     if len(pre) == 1:
@@ -1118,6 +1122,35 @@ _ID_W = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], np.int64
 _ID_CHECK = np.array([ord(ch) for ch in "10X98765432"], np.uint32)
 _POW6 = 10 ** np.arange(5, -1, -1, dtype=np.int64)
 _POW8 = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+
+
+_AMOUNT_ONE = np.array(sorted({ord(w) for w in _AMOUNT_AFTER if len(w) == 1}), np.uint32)
+_AMOUNT_TWO = [(ord(w[0]), ord(w[1])) for w in _AMOUNT_AFTER if len(w) == 2]
+
+
+def _amount_after(arr: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``NumberRecognizer.amount_after`` at each end: ``text[e:e + 3].lstrip().startswith(_AMOUNT_AFTER)``."""
+    n = len(arr)
+    assert all(len(w) <= 2 for w in _AMOUNT_AFTER)
+
+    def at(pos: np.ndarray) -> np.ndarray:
+        ok = pos < n
+        out = np.zeros(len(pos), np.uint32)
+        out[ok] = arr[pos[ok]]
+        return out
+
+    c = [at(ends + k) for k in range(3)]
+    blank = [(x > 0) & (x < 0x3001) & _SPACE[np.minimum(x, 0x3000)] for x in c]
+    found = np.zeros(len(ends), bool)
+    lead = np.ones(len(ends), bool)  # every character before position k is whitespace
+    for k in range(3):
+        here = lead & ~blank[k]  # the first non-space character is at k
+        found |= here & np.isin(c[k], _AMOUNT_ONE)
+        if k < 2:
+            for a, b in _AMOUNT_TWO:
+                found |= here & (c[k] == a) & (c[k + 1] == b)
+        lead &= blank[k]
+    return found
 
 
 def _luhn(m: np.ndarray) -> np.ndarray:
