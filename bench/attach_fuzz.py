@@ -1,6 +1,7 @@
 """Fuzz every attachment extractor with mutated real files (hypothesis), without crash or hang.
 
     .venv/bin/python bench/attach_fuzz.py [--examples 10000] [--only pdf,docx,...] [--per-input-timeout 20]
+                                          [--shards N] [--seed S]
 
 Each extractor runs in its own child process (a native crash in a parser is then
 seen, not fatal to the run).  Inputs are the generated fixtures mutated by
@@ -11,7 +12,9 @@ Every input must end in a Document or an ExtractionError; anything else is a
 crash, and an input running past ``--per-input-timeout`` seconds a hang.
 Image and PDF inputs run without OCR (each OCR takes seconds; the OCR engine is
 exercised by the speed bench); the LibreOffice path gets ``--office-examples``
-inputs because every one starts a soffice process.
+inputs because every one starts a soffice process.  ``--shards N`` splits one extractor's inputs over N
+child processes running at once (each with its own hypothesis seed, ``--seed`` + shard number, so their
+inputs differ); their counts are summed into one result.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import io
 import json
 import multiprocessing as mp
 import os
+import queue
 import signal
 import sys
 import time
@@ -120,15 +124,16 @@ def mutate_zip(data: bytes, draw, st) -> bytes:
     return out.getvalue()
 
 
-def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float, progress: Path) -> None:
-    from hypothesis import HealthCheck, given, settings
+def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float, progress: Path,
+             seed_value: int | None = None) -> None:
+    from hypothesis import HealthCheck, given, seed, settings
     from hypothesis import strategies as st
 
     from scanner.errors import ExtractionError
     from scanner.extract import ExtractOptions, extract
 
     seeds = seeds_for(kind)
-    stats = {"kind": kind, "inputs": 0, "documents": 0, "extraction_errors": 0, "crashes": [], "hangs": 0,
+    stats = {"kind": kind, "seed": seed_value, "inputs": 0, "documents": 0, "extraction_errors": 0, "crashes": [], "hangs": 0,
              "slowest_s": 0.0, "error_kinds": {}}
     options = ExtractOptions(ocr=False, max_seconds=per_input)
     signal.signal(signal.SIGALRM, _alarm)
@@ -136,6 +141,7 @@ def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
               suppress_health_check=list(HealthCheck))
+    @seed(seed_value)
     @given(st.data())
     def one(data):
         if time.monotonic() - started > budget:  # time cap reached: report what was run and stop
@@ -165,7 +171,7 @@ def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float
             stats["error_kinds"][exc.code] = stats["error_kinds"].get(exc.code, 0) + 1
         except Hang:
             stats["hangs"] += 1
-        except Exception as exc:  # a crash: anything but a clean ExtractionError
+        except Exception as exc:  # noqa: BLE001 — a crash: anything but a clean ExtractionError
             if len(stats["crashes"]) < 20:
                 stats["crashes"].append(f"{type(exc).__name__}: {exc}"[:300] + " @ " +
                                         traceback.format_exc().strip().splitlines()[-3][:200])
@@ -186,6 +192,28 @@ def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float
     result_q.put(stats)
 
 
+def merge(kind: str, parts: list[dict]) -> dict:
+    """One extractor's result from its shards' results (counts summed)."""
+    if len(parts) == 1:
+        return parts[0]
+    out = {"kind": kind, "shards": parts, "inputs": 0, "documents": 0, "extraction_errors": 0, "crashes": [],
+           "hangs": 0, "slowest_s": 0.0, "error_kinds": {}, "seconds": 0.0}
+    for part in parts:
+        if part.get("native_crash"):
+            out["native_crash"] = True
+            continue
+        for key in ("inputs", "documents", "extraction_errors", "hangs"):
+            out[key] += part[key]
+        out["crashes"] += part["crashes"]
+        out["slowest_s"] = max(out["slowest_s"], part["slowest_s"])
+        out["seconds"] = max(out["seconds"], part["seconds"])
+        for code, n in part["error_kinds"].items():
+            out["error_kinds"][code] = out["error_kinds"].get(code, 0) + n
+        if "stopped_at_time_budget" in part:
+            out["stopped_at_time_budget"] = part["stopped_at_time_budget"]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--examples", type=int, default=10_000)
@@ -193,22 +221,35 @@ def main() -> None:
     ap.add_argument("--only", default="pdf,docx,xlsx,image,office")
     ap.add_argument("--per-input-timeout", type=float, default=20.0)
     ap.add_argument("--budget", type=float, default=3600.0, help="seconds per extractor before stopping early")
+    ap.add_argument("--shards", type=int, default=1, help="child processes sharing one extractor's inputs")
+    ap.add_argument("--seed", type=int, default=None, help="hypothesis seed of shard 0 (shard k: seed + k)")
     ap.add_argument("--out", default=str(ROOT / ".cache" / "bench" / "attach_fuzz.json"))
     args = ap.parse_args()
+    base_seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
+    ctx = mp.get_context("fork")
     results = []
     for kind in args.only.split(","):
         n = args.office_examples if kind == "office" else args.examples
-        q: mp.Queue = mp.get_context("fork").Queue()
-        progress = Path(args.out).with_suffix(f".{kind}.progress.json")
-        progress.parent.mkdir(parents=True, exist_ok=True)
-        p = mp.get_context("fork").Process(target=run_kind, args=(kind, n, args.per_input_timeout, q, args.budget,
-                                                                    progress))
-        p.start()
-        p.join()
-        try:
-            results.append(q.get(timeout=10))
-        except Exception:
-            results.append({"kind": kind, "native_crash": True, "exitcode": p.exitcode})
+        shards = max(1, min(args.shards, n))
+        running = []
+        for k in range(shards):
+            q: mp.Queue = ctx.Queue()
+            suffix = f".{kind}.progress.json" if shards == 1 else f".{kind}.{k}.progress.json"
+            progress = Path(args.out).with_suffix(suffix)
+            progress.parent.mkdir(parents=True, exist_ok=True)
+            count = n // shards + (1 if k < n % shards else 0)
+            p = ctx.Process(target=run_kind, args=(kind, count, args.per_input_timeout, q, args.budget, progress,
+                                                   base_seed + k))
+            p.start()
+            running.append((p, q))
+        parts = []
+        for p, q in running:
+            p.join()
+            try:
+                parts.append(q.get(timeout=10))
+            except queue.Empty:
+                parts.append({"kind": kind, "native_crash": True, "exitcode": p.exitcode})
+        results.append(merge(kind, parts))
         print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=1))
