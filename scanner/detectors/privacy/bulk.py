@@ -256,7 +256,7 @@ class ColumnPass:
             if not long:
                 continue
             t = _Table(pos, table, header_row, kinds)
-            t.rows = sorted(set(rows.tolist()))
+            t.rows = np.unique(rows)
             for col, (kind, head) in kinds.items():
                 sel = cols == col
                 c = _Col(col, kind, head)
@@ -542,23 +542,18 @@ class ColumnPass:
                 if False:
                     pass
                 elif kind == "address":
-                    near = self._touched(np.maximum(S - 24, 0), E)
-                    for i, s, e, busy in zip(idx, S.tolist(), E.tolist(), near.tolist()):
-                        value = text[s:e]
-                        if busy:
-                            pre = self._recognise(self.address, text, s, e)
-                        else:
-                            pre = addr_cache.get(value)
-                            if pre is None:
-                                pre = addr_cache[value] = self._recognise(self.address, " " + value, 1, 1 + len(value))
-                        out[i] = (s, e, pre)
+                    vals = c.vals  # a candidate's value is the same in the source and the normalised text
+                    busy = self._touched(np.maximum(S - 24, 0), E).tolist()
+                    for v in {vals[i] for i, b in zip(idx, busy) if not b} - addr_cache.keys():
+                        addr_cache[v] = self._recognise(self.address, " " + v, 1, 1 + len(v))
+                    for i, s, e, b in zip(idx, S.tolist(), E.tolist(), busy):
+                        out[i] = (s, e, self._recognise(self.address, text, s, e) if b else addr_cache[vals[i]])
                 else:
+                    vals = c.vals
+                    for v in {vals[i] for i in idx} - health_cache.keys():
+                        health_cache[v] = [(m.start(), m.end(), m.group()) for m in pattern.finditer(v)]
                     for i, s, e in zip(idx, S.tolist(), E.tolist()):
-                        value = text[s:e]
-                        pre = health_cache.get(value)
-                        if pre is None:
-                            pre = health_cache[value] = [(m.start(), m.end(), m.group()) for m in pattern.finditer(value)]
-                        out[i] = (s, e, pre)
+                        out[i] = (s, e, health_cache[vals[i]])
 
     def _touched(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         """For each window ``[lo, hi)``: does a match of the any-word pattern overlap it?
@@ -1009,8 +1004,10 @@ class ColumnPass:
                                     got = ()
                                 cell_cache[key] = got
                         else:
-                            rs, re_, canon, _tm, _val, pers = pre[0]
-                            f = _final(pre[0], kind, head, label, hidden, tmpl_id)
+                            rs, re_, canon, tm, val, pers = pre[0]
+                            f = finals.get((tm, val))  # what the column adds depends on the template and validator
+                            if f is None:
+                                f = finals[(tm, val)] = _final(pre[0], kind, head, label, hidden, tmpl_id)
                             got = (rs, re_, canon, f[0], f[1], pers, f[2])
                         by_pre[id(pre)] = got
                     if not got:
