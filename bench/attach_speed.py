@@ -10,6 +10,8 @@
   text, source map and table.
 * OCR: rapidocr with its wheel's models, one thread, per A4 page (100 dpi scans
   and a 150 dpi render).
+* Office: DOC, WPS and PPTX fixtures to text through LibreOffice, wall seconds per file, with the
+  kept-running conversion server and with one soffice per file (``--only office``).
 * Accuracy: red-header, seal and classification verdicts over every generated fixture.
 Inputs are generated (LibreOffice renders the PDFs) and cached under .cache/bench/attach/.
 """
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "attachments"))
 sys.path.insert(0, str(ROOT / "tests"))
-from ocr_support import char_errors  # noqa: E402
+from ocr_support import char_errors
 
 FIX = ROOT / "tests" / "fixtures" / "attachments"
 CACHE = ROOT / ".cache" / "bench" / "attach"
@@ -181,6 +183,32 @@ def bench_xlsx(quick: bool) -> dict:
             "cpu_s": round(cpu, 3), "bytes": len(data)}
 
 
+def bench_office(quick: bool) -> dict:
+    """Wall seconds per legacy office file, server vs one soffice per file (the work is in child processes)."""
+    from scanner.extract import extract, office_server
+
+    files = [(name, (FIX / name).read_bytes()) for name in ("run_color.doc", "run_color.wps")]
+    rounds = 3 if quick else 10
+    out = {}
+    for mode in ("server", "process"):
+        os.environ["CUOMIN_SOFFICE_MODE"] = mode
+        office_server.POOL.stop()
+        t0 = time.perf_counter()
+        extract(files[0][1], files[0][0])  # the server's start-up, paid once per worker process
+        start = time.perf_counter() - t0
+        times = []
+        for _ in range(rounds):
+            for name, data in files:
+                t0 = time.perf_counter()
+                extract(data, name)
+                times.append(time.perf_counter() - t0)
+        out[mode] = {"files": len(times), "median_s": round(statistics.median(times), 3),
+                     "max_s": round(max(times), 3), "first_file_s": round(start, 3)}
+    office_server.POOL.stop()
+    os.environ.pop("CUOMIN_SOFFICE_MODE", None)
+    return out
+
+
 def _ocr_norm(text: str) -> str:
     """Whitespace and quotation marks dropped: pdfium's text layer of the LibreOffice PDF puts the
     “” of 谁发布、谁审核、谁负责 in the wrong place, so they are not a fair reference."""
@@ -281,7 +309,8 @@ def main() -> None:
     args = ap.parse_args()
     out = {}
     for part in args.only.split(","):
-        out[part] = {"pdf": bench_pdf, "xlsx": bench_xlsx, "ocr": bench_ocr}.get(part, lambda q: accuracy())(args.quick)
+        benches = {"pdf": bench_pdf, "xlsx": bench_xlsx, "ocr": bench_ocr, "office": bench_office}
+        out[part] = benches.get(part, lambda q: accuracy())(args.quick)
         print(part, json.dumps(out[part], ensure_ascii=False), flush=True)
     with open("/proc/loadavg") as fh:
         out["loadavg"] = fh.read().split()[:3]
