@@ -239,7 +239,7 @@ class Batch:
                 count_pages(s, scan_id, sum(len(v) for v in claimed.values()), **counts)
         # committed: the claims, the findings and the pages' counts for the scan, together.  Up to BATCH
         # claimed pages a message, whichever page of this batch claimed them (the attachments of twenty
-        # pages are one message, not twenty); a message of pages claimed by several names each one's
+        # pages are one message, not twenty); a message mixing several claimers lists each page's referrer
         pairs = [(found_on, pid) for found_on, ids in claimed.items() for pid in ids]
         for i in range(0, len(pairs), BATCH):
             chunk = pairs[i:i + BATCH]
