@@ -425,6 +425,9 @@ class ClauseCache:
     def __len__(self) -> int:
         return len(self.data)
 
+    def __bool__(self) -> bool:  # an empty cache is still a cache
+        return True
+
 
 def check_document(text: str, words: list[str], starts: list[int], clause_spans: Iterable[tuple[int, int]],
                    protected: set[int] | frozenset[int] = frozenset(), params: CharParams = CharParams(),
@@ -447,9 +450,10 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
     bounds.add(n)
     bisect_left = bisect.bisect_left
     spans = clause_spans if isinstance(clause_spans, list) else list(clause_spans)
-    find, marks = _document_finder(text, words, starts, protected, params, cache)
-    # the clauses holding a position worth a look (numbered from 1): the others have nothing to find
     clause_starts = [s for s, _ in spans]
+    find, marks = _document_finder(text, words, starts, clause_starts, [e for _, e in spans], protected, params,
+                                   cache)
+    # the clauses holding a position worth a look (numbered from 1): the others have nothing to find
     worth = set(map(bisect.bisect_right, itertools.repeat(clause_starts), marks))
     for number, (s, e) in enumerate(spans, 1):
         if e - s < 2:
@@ -475,8 +479,8 @@ def check_document(text: str, words: list[str], starts: list[int], clause_spans:
 _NO_HITS: list[CharHit] = []
 
 
-def _document_finder(text: str, words: list[str], starts: list[int], protected, params: CharParams,
-                     cache: ClauseCache | None = None):
+def _document_finder(text: str, words: list[str], starts: list[int], clause_starts: list[int],
+                     clause_ends: list[int], protected, params: CharParams, cache: ClauseCache | None = None):
     """``(find, marks)``: ``find(s, e)`` gives the hits of the clause ``text[s:e]`` (its edges token
     edges), after one look at the whole document for what is worth proposing (see
     :func:`check_document`); with a ``cache``, a clause with something to judge is looked up there
@@ -498,12 +502,13 @@ def _document_finder(text: str, words: list[str], starts: list[int], protected, 
         freq = lexicon().freq
         singles = [p for p in singles if freq.get(text[p], 0) < params.max_single_freq]
     # Each single character's proposals, all looked up in one C-level pass, with up to three characters
-    # of context either side taken from the document, not cut at the clause's edges: a clause ends at
-    # punctuation, and a window holding any character that is not Han proposes nothing, so the windows
-    # found are the same ones (check_clause's, offsets relative to ``los``).
-    n = len(text)
-    los = list(map(max, itertools.repeat(0), map(operator.sub, singles, itertools.repeat(3))))
-    his = map(min, itertools.repeat(n), map(operator.add, singles, itertools.repeat(4)))
+    # of context either side within its clause (as check_clause looks them up; offsets relative to
+    # ``los``).  Every Han character lies in a clause (clauses end at punctuation).
+    number = list(map(bisect.bisect_right, itertools.repeat(clause_starts), singles))
+    los = list(map(max, map(clause_starts.__getitem__, map(operator.sub, number, itertools.repeat(1))),
+                   map(operator.sub, singles, itertools.repeat(3))))
+    his = map(min, map(clause_ends.__getitem__, map(operator.sub, number, itertools.repeat(1))),
+              map(operator.add, singles, itertools.repeat(4)))
     found_at = list(map(_single_proposals, map(text.__getitem__, map(slice, los, his)),
                         map(operator.sub, singles, los), itertools.repeat(mwf), itertools.repeat(mof)))
     bisect_left = bisect.bisect_left
