@@ -691,15 +691,27 @@ class ColumnPass:
         Only where the table pass's own test of the cell (``TablePass.cell_hit``, run on a
         cell the text pass found nothing in) also gives nothing: in an ID column an
         18-character ID or an 11/16/17/19-character value, in a phone column any masked
-        value, in a bank column a masked card.
+        value, in a bank column a masked card or an 18-character value masked enough for both.
         """
         k = len(c)
-        if column == "id" and k not in (18, 11, 16, 17, 19) or column == "bank" and k not in (15, 16, 17, 19):
+        if column == "id" and k not in (18, 11, 16, 17, 19) or column == "bank" and k not in (15, 16, 17, 18, 19):
             return _SLOW
         if self.report_masked or MASK_CHARS.isdisjoint(c[:-1]):
             return _SLOW
         if sum(ch.isdigit() for ch in c) < 2:
             return _SLOW
+        if column == "bank" and k == 18:
+            # the ID recogniser reports a plausible masked 18-character value as a partial ID unless masked enough
+            # for an ID; the card recogniser takes no 18-character masked value without bank context; the table
+            # pass's test of the cell then reports a partial account unless masked enough for a card
+            lead, trail, visible = exposure(c)
+            if not self.policy.allows("bank", lead, trail):
+                return _SLOW
+            plausible = not c[:2].isdigit() or c[:2] in v.regions() or c[:2] == "83"
+            if not plausible or c[:2].isdigit() and not (c[-1].isdigit() or c[-1] == "X" or c[-1] in "*＊×●"):
+                return _NOTHING
+            hidden = not any(6 <= i < 14 for i in visible)
+            return _NOTHING if self.policy.allows("id", lead, trail, hidden) else _SLOW
         if k == 18:  # ResidentId (BankCard: an 18-character masked value without bank context is no card)
             if c[:2].isdigit() and not (c[:2] in v.regions() or c[:2] == "83"):
                 return _SLOW
