@@ -399,6 +399,10 @@ class LeakItems:
             self._kinds = lambda i: kinds[ts[i]]
             self.first, self.last = rec.hit(0), rec.hit(len(rec) - 1)
             return
+        if len(records) == 1 and records[0][1] is None and hits and len(hits) * 16 < len(records[0][0]) \
+                and not any(h.exposed for h in hits) and not any(t.exposed for t in records[0][0].templates):
+            self._few_hits(hits, records[0][0])
+            return
         # hits and records merged in text order (each part is sorted; records never overlap the hits)
         parts: list[tuple[Any, Any]] = [(None, hits)] if hits else []
         parts += [(rec, range(len(rec)) if idx is None else idx) for rec, idx in records]
@@ -464,6 +468,45 @@ class LeakItems:
             return idx[g - bounds[k]] if rec is None else rec.hit(idx[g - bounds[k]])
 
         self.first, self.last = hit(ends_at[0]), hit(ends_at[1])
+
+    def _few_hits(self, hits: list[Hit], rec: Any) -> None:
+        """One column's records with a few Hits (its slow rows) slotted in by position (list slices, no sort)."""
+        at = [bisect.bisect_left(rec.starts, h.start) for h in hits]  # hits are sorted by start
+
+        def merge(values: list[Any], extra: list[Any]) -> list[Any]:
+            out: list[Any] = []
+            prev = 0
+            for pos, x in zip(at, extra):
+                out += values[prev:pos]
+                out.append(x)
+                prev = pos
+            out += values[prev:]
+            return out
+
+        self.starts = merge(rec.starts, [h.start for h in hits])
+        self.ends = merge(rec.ends, [h.end for h in hits])
+        self.canon = merge(rec.canon, [h.canonical for h in hits])
+        self.persons = merge(rec.persons, [h.person for h in hits])
+        self.validators = merge(rec.validators, [h.validator for h in hits])
+        used = [rec.templates[t] for t in set(rec.tmpl)]
+        self.severity = max(max(t.severity for t in used), max(h.severity for h in hits))
+        self.score = min(min(t.score for t in used), min(h.score for h in hits))
+        self.exposed = Counter()
+        hit_at = [pos + j for j, pos in enumerate(at)]  # each hit's index in the merged lists
+        kinds, ts = [t.kind for t in rec.templates], rec.tmpl
+
+        def kind(i: int) -> str:
+            j = bisect.bisect_left(hit_at, i)
+            if j < len(hit_at) and hit_at[j] == i:
+                return hits[j].kind
+            return kinds[ts[i - j]]
+
+        def item(i: int) -> Hit:
+            j = bisect.bisect_left(hit_at, i)
+            return hits[j] if j < len(hit_at) and hit_at[j] == i else rec.hit(i - j)
+
+        self._kinds = kind
+        self.first, self.last = item(0), item(len(self.starts) - 1)
 
     def kind(self, i: int) -> str:
         return self._kinds(i)
