@@ -269,7 +269,7 @@ class ColumnPass:
         return True
 
     def _candidates(self) -> None:
-        """Mark candidate cells (``c.out[i] = (norm start, norm end)``) and build ``scan.masked``.
+        """Mark candidate cells (``c.ns[i]``: the value's start in the normalised text) and build ``scan.masked``.
 
         Per column with numpy over the text's code points: the stripped value's span, whether
         normalising kept it 1:1, whether it is a bare number run (ID / phone / bank column) or
@@ -414,12 +414,7 @@ class ColumnPass:
             g = good[at:at + len(idx)]
             ns = np.full(len(c.out), -1, np.int64)
             ns[idx[g]] = all_s[at:at + len(idx)][g]
-            c.ns = ns
-            if c.kind not in _NUMERIC:
-                out = c.out
-                for i, s0, e0 in zip(idx[g].tolist(), all_s[at:at + len(idx)][g].tolist(),
-                                     all_e[at:at + len(idx)][g].tolist()):
-                    out[i] = (s0, e0)
+            c.ns = ns  # a candidate's norm start (-1: not a candidate); decided in ``decide``
             at += len(idx)
         # the masked text: every good candidate blanked (same length)
         gs, ge = all_s[good], all_e[good]
@@ -526,21 +521,14 @@ class ColumnPass:
             for c in t.cols:
                 out = c.out
                 kind = c.kind
+                sel = np.flatnonzero(c.ns >= 0)
+                if not len(sel):
+                    continue
+                idx = sel.tolist()
+                S = c.ns[sel]
+                E = S + np.fromiter(map(len, map(c.vals.__getitem__, idx)), np.int64, len(idx))
                 if kind in _NUMERIC:
-                    sel = np.flatnonzero(c.ns >= 0)
-                    if not len(sel):
-                        continue
-                    S = c.ns[sel]
-                    E = S + np.fromiter(map(len, map(c.vals.__getitem__, sel.tolist())), np.int64, len(sel))
-                    self._decide_numbers(c, sel.tolist(), S, E)
-                    continue
-                idx = [i for i, o in enumerate(out) if o is not None]
-                if not idx:
-                    continue
-                S = np.fromiter((out[i][0] for i in idx), np.int64, len(idx))
-                E = np.fromiter((out[i][1] for i in idx), np.int64, len(idx))
-                if False:
-                    pass
+                    self._decide_numbers(c, idx, S, E)
                 elif kind == "address":
                     vals = c.vals  # a candidate's value is the same in the source and the normalised text
                     busy = self._touched(np.maximum(S - 24, 0), E).tolist()
