@@ -17,12 +17,12 @@ header) with more than ``aggregate_over`` values, :class:`ColumnPass`:
    blanked in ``Scan.masked``: the text pass builds no number pieces and runs
    no address / health pattern there;
 2. decides each candidate as the text pass would: a quiet bare value (no word
-   of any context list within the widest window a numeric check reads) by a
-   short inline test reproducing the recognisers' outcome — a valid ID, a
-   mobile, a Luhn card, or masked enough under the profile — and everything
-   else by the recognisers' own ``check`` on the same piece; an address or
-   health value by the recogniser on the value alone (cached per value, only
-   when no address/office word is near);
+   of any context list within the widest window a numeric check reads) with
+   numpy over the digit matrix, reproducing the recognisers' outcome — a valid
+   ID, a mobile, a Luhn card, or masked enough under the profile — and
+   everything else by the recognisers' own ``check`` on the same piece; an
+   address or health value by the recogniser on the value alone (once per
+   distinct value, only when no address/office word is near);
 3. after the text pass, a row is *fast* when every personal cell of it is a
    candidate decided inline, an empty / masked-out cell or a name, and no other
    hit touches those cells.  Slow rows get their values as :class:`Hit`
@@ -499,12 +499,14 @@ class ColumnPass:
 
     # -- 2. decide candidates ------------------------------------------------------------------------------------
     def decide(self) -> None:
-        """Decide every candidate cell: ``c.out[i] = (norm start, norm end, pre)``.
+        """Decide every candidate cell.
 
-        ``pre`` lists the cell's values as the text pass gives them, each
-        ``(relative start, relative end, canonical, Template, validator, person)`` (health:
-        ``(relative start, relative end, term)``); ``[]`` when the cell holds nothing to
-        report, ``_SLOW`` when the table pass must decide it (a number cell no recogniser takes).
+        Number columns: ``c.code[i]`` (1 ID, 2 mobile, 3/4 card, 5 masked enough — decided
+        with numpy) or 0 with ``c.out[i] = (norm start, norm end, pre)``; address and
+        health columns: ``c.out[i]``.  ``pre`` lists the cell's values as the text pass gives
+        them, each ``(relative start, relative end, canonical, Template, validator, person)``
+        (health: ``(relative start, relative end, term)``); ``[]`` when the cell holds nothing
+        to report, ``_SLOW`` when the table pass must decide it (a number cell no recogniser takes).
         The common bare values are decided with numpy over the digit matrix (check digit,
         region, birth date, Luhn, issuer prefix) and the words around (one search of the
         whole text); everything else by the recognisers' ``check`` on the cell's piece.
