@@ -17,6 +17,7 @@ import io
 import json
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -110,6 +111,7 @@ def main() -> None:
         if schema:
             context.reset()
             drop_pg_schema(schema)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
