@@ -408,7 +408,7 @@ class ColumnPass:
             return
         all_s = np.concatenate(cand_s)
         all_e = np.concatenate(cand_e)
-        good = self._isolated(ntext, all_s, all_e, np.concatenate(cand_simple))
+        good = self._isolated(ntext, all_s, all_e, np.concatenate(cand_simple), narr)
         at = 0
         for c, idx in cand_ref:
             g = good[at:at + len(idx)]
@@ -427,7 +427,7 @@ class ColumnPass:
         self.scan.masked = masked.tobytes().decode("utf-32-le")
 
     @staticmethod
-    def _isolated(text: str, s: np.ndarray, e: np.ndarray, simple: np.ndarray) -> np.ndarray:
+    def _isolated(text: str, s: np.ndarray, e: np.ndarray, simple: np.ndarray, arr: Any = None) -> np.ndarray:
         """Which candidate spans (sorted, disjoint) the text pass sees only as themselves.
 
         A number run (``numbers._RUN``) joins parts across single separators: a bare
@@ -441,7 +441,8 @@ class ColumnPass:
         n = len(text)
         order = np.argsort(s, kind="stable")
         s, e, simple = s[order], e[order], simple[order]
-        arr = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        if arr is None:  # the text's code points
+            arr = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
         def at(idx: np.ndarray) -> np.ndarray:
             inside = (idx >= 0) & (idx < n)
