@@ -121,8 +121,8 @@ def test_a_closing_server_and_a_dead_kept_alive_connection():
     with _server() as (srv, base):
         _, rev = _pair(base)
         assert rev.not_modified(base + "a.html", ETAG, None)
-        (conn,) = [c for pool in rev._idle.values() for _, c in pool]
-        conn.sock.close()  # as if the server had dropped the idle connection
+        (sock,) = [c for pool in rev._idle.values() for _, c in pool]
+        sock.close()  # as if the server had dropped the idle connection
         assert rev.not_modified(base + "a.html", ETAG, None)  # asked again on a new connection
 
 

@@ -4,7 +4,8 @@ An unchanged re-scan asks every page ``If-None-Match``/``If-Modified-Since`` and
 answer is ``304 Not Modified``.  Through httpx such a request costs ≈ 0.6 ms of CPU (URL models,
 cookie jar, h11 events, the stream wrappers) — more than everything else the re-scan does for the
 page.  :class:`Revalidator` sends the very same request (the headers of the site's httpx client,
-behind the same SSRF guard) over stdlib ``http.client`` keep-alive connections, ≈ 0.15 ms.
+behind the same SSRF guard) over kept-alive sockets and reads the answer's head with httptools
+(llhttp, the parser uvicorn uses), ≈ 0.07 ms.
 
 It answers one question only: ``not_modified(url, etag, last_modified)`` is True when the server
 answered 304.  Anything else (200, a redirect, an error status, a ``Set-Cookie``, a network error)
@@ -22,13 +23,13 @@ checked address.
 
 from __future__ import annotations
 
-import http.client
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Mapping
 
+import httptools
 import httpx
 
 from scanner.fetch.guard import Policy, Resolver, check_url
@@ -41,28 +42,31 @@ PROBE = 64  # requests before a site whose server never answers 304 is left to t
 RETRY_AFTER = 2000  # skipped requests before such a site is tried again
 
 
-class _Conn(http.client.HTTPConnection):
-    """An HTTP connection to a checked address ``ip``; ``Host`` is the name (``host``)."""
+class _Answer:
+    """httptools callbacks for one answer: its status and keep-alive (read when its head ends: the
+    parser forgets them once the message is complete), whether it set a cookie, whether it ended."""
 
-    def __init__(self, host: str, port: int, ip: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
-        self.ip = ip
+    __slots__ = ("complete", "cookie", "headers_done", "keep", "messages", "parser", "status")
 
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self.ip, self.port), self.timeout)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    def __init__(self) -> None:
+        self.complete = self.cookie = self.headers_done = self.keep = False
+        self.messages = self.status = 0
+        self.parser = httptools.HttpResponseParser(self)
 
+    def on_message_begin(self) -> None:
+        self.messages += 1
 
-class _TLSConn(_Conn):
-    default_port = 443
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"set-cookie":
+            self.cookie = True
 
-    def __init__(self, host: str, port: int, ip: str, timeout: float, context: ssl.SSLContext):
-        super().__init__(host, port, ip, timeout)
-        self.context = context
+    def on_headers_complete(self) -> None:
+        self.headers_done = True
+        self.status = self.parser.get_status_code()
+        self.keep = self.parser.should_keep_alive()
 
-    def connect(self) -> None:
-        super().connect()
-        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+    def on_message_complete(self) -> None:
+        self.complete = True
 
 
 class Revalidator:
@@ -78,7 +82,7 @@ class Revalidator:
         self.policy, self.timeout, self.resolver, self.cookies = policy, timeout, resolver, cookies
         self.headers = [(k.title(), v) for k, v in headers.items() if k.lower() not in ("host", "cookie")]
         self._ssl = ssl_context
-        self._idle: dict[tuple[str, str, int, str], list[tuple[float, _Conn]]] = {}
+        self._idle: dict[tuple[str, str, int, str], list[tuple[float, socket.socket]]] = {}
         self._lock = threading.Lock()
         self.hits = self.misses = self.skipped = 0
 
@@ -113,8 +117,13 @@ class Revalidator:
             extra.append(("If-None-Match", etag))
         if last_modified:
             extra.append(("If-Modified-Since", last_modified))
+        if any("\r" in v or "\n" in v for _, v in extra):
+            return False
         for _ in range(2):  # a kept-alive connection the server has closed meanwhile: once more on a new one
-            conn, reused = self._take(key)
+            try:
+                conn, reused = self._take(key)
+            except Exception:  # noqa: BLE001 - cannot connect: the regular client reports it
+                return False
             try:
                 plain_304, keep = self._ask(conn, u.netloc.decode("ascii"), target, extra)
             except Exception:  # noqa: BLE001
@@ -133,49 +142,57 @@ class Revalidator:
             return False
         return False
 
-    def _ask(self, conn: _Conn, netloc: str, target: str, extra: list[tuple[str, str]]) -> tuple[bool, bool]:
+    def _ask(self, sock: socket.socket, netloc: str, target: str, extra: list[tuple[str, str]]) -> tuple[bool, bool]:
         """Send the GET, read the status line and headers: (a plain 304, connection reusable)."""
-        conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
-        conn.putheader("Host", netloc)
-        for k, v in self.headers:
-            conn.putheader(k, v)
-        for k, v in extra:
-            conn.putheader(k, v)
-        conn.endheaders()
-        resp = conn.getresponse()
-        if resp.status != 304 or resp.getheader("set-cookie") is not None:
-            # not a plain 304: the regular client asks again (it keeps cookies); the body is not read
-            return False, False
-        resp.read()  # a 304 has no body: this only marks the response finished
-        return True, not resp.will_close
+        lines = [f"GET {target} HTTP/1.1", f"Host: {netloc}"]
+        lines += [f"{k}: {v}" for k, v in self.headers]
+        lines += [f"{k}: {v}" for k, v in extra]
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        answer = _Answer()
+        while not answer.complete:
+            data = sock.recv(65536)
+            if not data:
+                raise ConnectionError("connection closed by the server")
+            answer.parser.feed_data(data)
+            if answer.headers_done and (answer.status != 304 or answer.cookie):
+                # not a plain 304: the regular client asks again (it keeps cookies); the body is not read
+                return False, False
+        # a 304 has no body; bytes after it (a second message) would confuse the next request
+        return True, answer.keep and answer.messages == 1
 
-    def _take(self, key: tuple[str, str, int, str]) -> tuple[_Conn, bool]:
+    def _take(self, key: tuple[str, str, int, str]) -> tuple[socket.socket, bool]:
         now = time.monotonic()
         with self._lock:
             pool = self._idle.get(key)
             while pool:
-                since, conn = pool.pop()
+                since, sock = pool.pop()
                 if now - since < IDLE_SECONDS:
-                    return conn, True
-                conn.close()
+                    return sock, True
+                sock.close()
         scheme, host, port, ip = key
-        if scheme == "https":
-            if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()
-            return _TLSConn(host, port, ip, self.timeout, self._ssl), False
-        return _Conn(host, port, ip, self.timeout), False
+        sock = socket.create_connection((ip, port), self.timeout)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if scheme == "https":
+                if self._ssl is None:
+                    self._ssl = httpx.create_ssl_context()
+                sock = self._ssl.wrap_socket(sock, server_hostname=host)  # certificate checked against the name
+        except BaseException:
+            sock.close()
+            raise
+        return sock, False
 
-    def _give(self, key: tuple[str, str, int, str], conn: _Conn) -> None:
+    def _give(self, key: tuple[str, str, int, str], sock: socket.socket) -> None:
         with self._lock:
             pool = self._idle.setdefault(key, [])
             if len(pool) < MAX_IDLE:
-                pool.append((time.monotonic(), conn))
+                pool.append((time.monotonic(), sock))
                 return
-        conn.close()
+        sock.close()
 
     def close(self) -> None:
         with self._lock:
             pools, self._idle = self._idle, {}
         for pool in pools.values():
-            for _, conn in pool:
-                conn.close()
+            for _, sock in pool:
+                sock.close()
