@@ -20,6 +20,8 @@ in-process, the way a checker process of the API runs it:
     .venv/bin/python bench/typo_articles.py --digest /tmp/typo.digest  # timing + digest
     .venv/bin/python bench/typo_articles.py --profile /tmp/typo.prof   # cProfile of the measured pass
     .venv/bin/python bench/typo_articles.py --clause-cache 0 --rounds 3   # without the clause cache
+    git archive a49b630 | tar -x -C /tmp/old     # an older checkout, then, interleaved in one process:
+    .venv/bin/python bench/typo_articles.py --no-timing --rounds 3 --compare /tmp/old
 
 The typo detector keeps a clause's character-layer result for the next time the same clause comes
 (``ClauseCache``; a site's boilerplate).  These articles are the seed paragraphs reshuffled, so after
@@ -122,6 +124,66 @@ def timing(article: Articles, n: int, warm: int, rounds: int, profile: str | Non
     return out
 
 
+def _import_tree(tree: Path):
+    """The typo detector and the pipeline's Analysis/Document of another checkout ``tree`` (an older
+    commit, e.g. from ``git archive``), imported beside this one as the package ``scanner_old``: a copy of
+    its ``scanner/`` with the package's imports renamed, its ``dictionaries/`` linked beside it."""
+    import importlib
+    import re
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="cuomin-typo-old-"))
+    shutil.copytree(tree / "scanner", tmp / "scanner_old")
+    for f in (tmp / "scanner_old").rglob("*.py"):
+        code = f.read_text(encoding="utf-8")
+        code = re.sub(r"\bfrom scanner import\b", "from scanner_old import", code)
+        f.write_text(re.sub(r"\bscanner\.", "scanner_old.", code), encoding="utf-8")
+    (tmp / "dictionaries").symlink_to((tree / "dictionaries").resolve())
+    sys.path.insert(0, str(tmp))
+    typo = importlib.import_module("scanner_old.detectors.typo")
+    pipeline = importlib.import_module("scanner_old.pipeline")
+    document = importlib.import_module("scanner_old.document")
+    site = importlib.import_module("scanner_old.site")
+    return typo.TypoDetector, pipeline, document, site.SiteConfig
+
+
+def compare(article: Articles, n: int, warm: int, rounds: int, tree: Path) -> dict:
+    """The typo detector of ``tree`` (before) and of this checkout, with and without the clause cache,
+    alternating article by article in one process (so each sees the same machine): per detector, each
+    article's least CPU time over ``rounds`` rounds, p50 / p99 / mean."""
+    import scanner.pipeline as new_pipeline
+
+    old_det, old_pipeline, old_document, old_site = _import_tree(tree)
+    sides = {"before": (old_det(), old_pipeline, old_document, old_site()),
+             "after, clause cache off": (TypoDetector({"clause_cache": 0}), new_pipeline, sys.modules["scanner.document"],
+                                         SiteConfig()),
+             "after, clause cache on": (TypoDetector(), new_pipeline, sys.modules["scanner.document"], SiteConfig())}
+    for det, pipeline, document, site in sides.values():
+        for text in [pipeline.WARM_UP_TEXT] + [article(WARM_FIRST + i) for i in range(warm)]:
+            list(det.detect(pipeline.Analysis(document.Document.from_text(text), site)))
+    settle_heap()
+    texts = [article(i) for i in range(n)]
+    times = {name: [[] for _ in range(rounds)] for name in sides}
+    names = list(sides)
+    for r in range(rounds):
+        for k, text in enumerate(texts):
+            for name in names if (k + r) % 2 else names[::-1]:
+                det, pipeline, document, site = sides[name]
+                analysis = pipeline.Analysis(document.Document.from_text(text), site)
+                analysis.norm.text  # noqa: B018  (shared normalisation: not the typo detector's)
+                c0 = time.thread_time()
+                list(det.detect(analysis))
+                times[name][r].append((time.thread_time() - c0) * 1000)
+    out = {}
+    for name, per_round in times.items():
+        best = list(map(min, *per_round)) if rounds > 1 else per_round[0]
+        out[name] = {"p50_ms": round(pct(best, 50), 2), "p99_ms": round(pct(best, 99), 2),
+                     "mean_ms": round(statistics.fmean(best), 2)}
+    out["rounds"], out["articles"], out["loadavg"] = rounds, n, os.getloadavg()[0]
+    return out
+
+
 def _line(tag: str, f) -> str:
     e = f.explanation
     return json.dumps([tag, f.rule, f.start, f.end, f.keyword, f.suggestion, repr(f.confidence), e.rule, e.entry,
@@ -173,6 +235,8 @@ def main() -> None:
     ap.add_argument("--profile", help="write a cProfile of the typo detector over the measured pass here")
     ap.add_argument("--digest", help="write every typo finding here and print the digest")
     ap.add_argument("--no-timing", action="store_true")
+    ap.add_argument("--compare", metavar="TREE", type=Path,
+                    help="also time another checkout's typo detector against this one, interleaved in one process")
     ap.add_argument("--clause-cache", type=int, default=None,
                     help="the typo detector's clause cache size for the timing (0: none; default: the detector's)")
     args = ap.parse_args()
@@ -180,6 +244,9 @@ def main() -> None:
     print(f"load average {Path('/proc/loadavg').read_text().strip()}")
     if not args.no_timing:
         print(json.dumps(timing(article, args.articles, args.warm, args.rounds, args.profile, args.clause_cache)))
+    if args.compare:
+        print(json.dumps(compare(article, args.articles, args.warm, max(1, args.rounds), args.compare),
+                         ensure_ascii=False))
     if args.digest:
         print("digest", digest(article, args.articles, Path(args.digest)))
     print(f"load average {Path('/proc/loadavg').read_text().strip()}")
