@@ -25,6 +25,7 @@ import json
 import multiprocessing as mp
 import os
 import queue
+import resource
 import signal
 import sys
 import time
@@ -137,6 +138,11 @@ def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float
              "slowest_s": 0.0, "error_kinds": {}}
     options = ExtractOptions(ocr=False, max_seconds=per_input)
     signal.signal(signal.SIGALRM, _alarm)
+    # a memory cap, so an input that makes a parser allocate without bound ends this child (seen as a
+    # native crash, the input kept in ``current``) instead of the machine's OOM killer choosing a victim
+    cap = int(os.environ.get("CUOMIN_FUZZ_MEMORY_GB", "6")) << 30
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    current = progress.with_suffix(".current")
     started = time.monotonic()
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
@@ -161,6 +167,7 @@ def run_kind(kind: str, examples: int, per_input: float, result_q, budget: float
         else:
             blob = mutate_bytes(seed, data.draw, st)
         stats["inputs"] += 1
+        current.write_bytes(blob)  # after a native crash, the input that caused it
         t0 = time.monotonic()
         signal.setitimer(signal.ITIMER_REAL, per_input * 2 + 5)
         try:

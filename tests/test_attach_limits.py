@@ -128,3 +128,49 @@ def test_a_spreadsheet_parser_panic_is_a_corrupt_file_not_a_crash():
     data = (FIX / "roster.xls").read_bytes()[:-5]
     with pytest.raises(CorruptFile, match="panic"):
         extract(data, "roster.xls")
+
+
+def _with_fat_entry(data: bytes, sector: int, value: int) -> bytes:
+    """``data`` (a compound file with its FAT in the first FAT sector) with FAT[sector] set to ``value``."""
+    import struct
+
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    first_fat = struct.unpack_from("<I", data, 0x4C)[0]
+    out = bytearray(data)
+    struct.pack_into("<I", out, (first_fat + 1) * size + 4 * sector, value)
+    return bytes(out)
+
+
+def _extract_in_capped_child(path: Path, name: str) -> str:
+    """What ``extract`` of the file says, run in a child with a 2 GB address-space cap: a parser that
+    allocates without bound then aborts the child, not the test run."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+        "from scanner.errors import ExtractionError\nfrom scanner.extract import extract\n"
+        "try:\n    doc = extract(open(sys.argv[1], 'rb').read(), sys.argv[2])\n    print('tables', len(doc.tables))\n"
+        "except ExtractionError as exc:\n    print(type(exc).__name__, exc)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path), name], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+    return done.stdout.strip()
+
+
+def test_a_looping_sector_chain_is_refused_before_the_spreadsheet_parser_reads_it(tmp_path):
+    import struct
+
+    data = (FIX / "roster.xls").read_bytes()
+    first_dir = struct.unpack_from("<I", data, 0x30)[0]
+    looping = tmp_path / "looping.xls"
+    looping.write_bytes(_with_fat_entry(data, first_dir, first_dir))
+    assert _extract_in_capped_child(looping, "roster.xls") == "CorruptFile compound file's directory chain loops"
+    assert _extract_in_capped_child(FIX / "roster.xls", "roster.xls") == "tables 2"  # the untouched file reads
+
+
+def test_the_fuzzers_memory_bomb_xls_fails_alone():
+    # A mutated .xls from bench/attach_fuzz.py whose FAT points outside the file: calamine followed the
+    # chain growing a vector until the OOM killer ended the process (23 GB).
+    fixture = Path(__file__).parent / "fixtures" / "fuzz" / "xls_fat_outside_file.xls"
+    assert _extract_in_capped_child(fixture, "list.xls").startswith("CorruptFile compound file's FAT")

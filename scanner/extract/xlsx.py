@@ -32,6 +32,7 @@ from scanner.extract.limits import (
     open_zip,
     options_deadline,
 )
+from scanner.extract.ole import check_compound_file
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_CELLS = 20_000_000
@@ -100,10 +101,11 @@ def format_cell(value) -> str:
 
 
 def _precheck(data: bytes) -> None:
-    """Zip-bomb and XML-bomb checks before calamine inflates anything."""
+    """Zip-bomb, XML-bomb and compound-file chain checks before calamine reads anything."""
     if data.startswith(OLE_MAGIC):
         if is_ole_encrypted(data):
             raise EncryptedFile("spreadsheet is password-protected (encrypted package)")
+        check_compound_file(data)
         return
     if data.startswith(b"PK"):
         zf = open_zip(data, "spreadsheet")
