@@ -128,12 +128,14 @@ def _import_tree(tree: Path):
     """The typo detector and the pipeline's Analysis/Document of another checkout ``tree`` (an older
     commit, e.g. from ``git archive``), imported beside this one as the package ``scanner_old``: a copy of
     its ``scanner/`` with the package's imports renamed, its ``dictionaries/`` linked beside it."""
+    import atexit
     import importlib
     import re
     import shutil
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix="cuomin-typo-old-"))
+    atexit.register(shutil.rmtree, tmp, True)
     shutil.copytree(tree / "scanner", tmp / "scanner_old")
     for f in (tmp / "scanner_old").rglob("*.py"):
         code = f.read_text(encoding="utf-8")

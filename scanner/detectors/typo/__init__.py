@@ -165,6 +165,7 @@ class TypoDetector(Detector):
         own = list(self.config.get("own_names") or [])
         protected = protected_offsets(text, own)
         tok_words, starts, _ = columns(analysis)
+        lm_described = lm.describe()  # (a file test: once per document, not per finding)
         for s, hits in check_document(text, tok_words, starts, clauses(analysis), protected, self.params,
                                           self.clause_cache):
             for hit in hits:
@@ -190,7 +191,7 @@ class TypoDetector(Detector):
                     context=[hit.word],
                     scores=self._scores(hit, margin),
                     confidence=hit.score if hit.score is not None else min(0.99, 0.6 + hit.gain / 20),
-                    details={"lm": lm.describe(), "pinyin": sorted({s for ch in hit.orig for s in confusion.syllables(ch)}),
+                    details={"lm": lm_described, "pinyin": sorted({s for ch in hit.orig for s in confusion.syllables(ch)}),
                              "margin_key": hit.margin_key, "window_in_lm_vocab": hit.known,
                              "features": dict(zip(score.FEATURES, (round(x, 4) for x in hit.features)))},
                 )
