@@ -169,3 +169,20 @@ def test_clause_cache_is_not_part_of_the_ruleset():
                 for f in det.detect(Analysis(Document.from_text(text), SiteConfig()))]
 
     assert run(on) == run(off) == run(on)
+
+
+def test_detectors_with_other_parameters_share_the_cache_apart():
+    text = "\n".join(TEXTS)
+
+    def run(config):
+        det = TypoDetector(config)
+        return [(f.rule, f.start, f.end, f.suggestion, f.confidence)
+                for f in det.detect(Analysis(Document.from_text(text), SiteConfig()))]
+
+    strict, loose = {"min_score": 0.99}, {"min_score": 0.0}
+    want = {name: run({**cfg, "clause_cache": 0}) for name, cfg in (("strict", strict), ("loose", loose))}
+    assert want["strict"] != want["loose"]
+    for _ in range(2):  # the second time from the (one, shared) cache
+        assert run(strict) == want["strict"]
+        assert run(loose) == want["loose"]
+    assert TypoDetector().clause_cache is TypoDetector(strict).clause_cache

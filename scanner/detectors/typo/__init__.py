@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from scanner.detectors.base import Detector
 from scanner.detectors.typo import confusables, formal, score
-from scanner.detectors.typo.chars import CharParams, ClauseCache, check_clause, check_document
+from scanner.detectors.typo.chars import CharParams, check_clause, check_document, shared_clause_cache
 from scanner.detectors.typo.common import finding
 from scanner.detectors.typo.protect import protected_offsets
 from scanner.findings import Finding, Severity
@@ -31,7 +31,7 @@ __all__ = ["CharParams", "TypoDetector", "check_clause"]
 LAYERS = ("confusable", "char", "format", "punct", "dup", "date")
 REPEATED_USAGE = 3  # a "wrong" span the document writes this many times is its own usage (运维 ×5)
 MAX_REPEAT_SCAN = 1_000_000
-CLAUSE_CACHE = 4096  # clauses a detector remembers the character layer's result of (see ClauseCache)
+CLAUSE_CACHE = 4096  # clauses whose character-layer result the process remembers (see chars.ClauseCache)
 
 
 class TypoDetector(Detector):
@@ -70,13 +70,14 @@ class TypoDetector(Detector):
                                  min_word_freq=int(self.config["min_word_freq"]))
         self.layers = set(self.config.get("layers") or LAYERS)
         self.allow = set(self.config.get("allow") or [])
-        # "clause_cache": how many clauses' character-layer results are kept for the next time the same
-        # clause comes (a site's boilerplate); 0: none; unset: $CUOMIN_TYPO_CLAUSE_CACHE, else
-        # CLAUSE_CACHE.  Taken out of the configuration: it changes no finding, so not the ruleset.
+        # "clause_cache": how many clauses' character-layer results the process keeps for the next time
+        # the same clause comes (a site's boilerplate; one cache for every detector of that size); 0:
+        # none; unset: $CUOMIN_TYPO_CLAUSE_CACHE, else CLAUSE_CACHE.  Taken out of the configuration: it
+        # changes no finding, so not the ruleset.
         size = self.config.pop("clause_cache", None)
         if size is None:
             size = os.environ.get("CUOMIN_TYPO_CLAUSE_CACHE") or CLAUSE_CACHE
-        self.clause_cache = ClauseCache(int(size)) if int(size) > 0 else None
+        self.clause_cache = shared_clause_cache(int(size)) if int(size) > 0 else None
 
     def ruleset_parts(self) -> Iterable[tuple[str, bytes]]:
         # dictionaries/typo/* enter the ruleset through the dictionary hash; the model and

@@ -404,13 +404,15 @@ class ClauseCache:
     the cost), for the next time the same clause comes (a site repeats its boilerplate: navigation,
     footers, standard sentences), bounded, least recently used dropped first.
 
-    Keyed by the clause's text and which of its characters are protected; an entry also holds the
-    clause's tokens and is used only when they are the same again (the same text gives the same
-    tokens in practice, but it is checked), and the cache is emptied when the hit model changes, so a
-    hit gives exactly what computing again would.  Entries are tuples of strings (and of the rare
-    hits), which the cyclic garbage collector stops tracking: a full cache costs collections nothing.
-    Shared between threads without a lock: each operation on the ordered dict is atomic, and an entry
-    another thread dropped meanwhile is simply missing."""
+    Keyed by the detector's parameters (as a small number), the clause's text and which of its
+    characters are protected; an entry also holds the clause's tokens and is used only when they are
+    the same again (the same text gives the same tokens in practice, but it is checked), and the cache
+    is emptied when the hit model changes, so a hit gives exactly what computing again would.  One cache
+    serves every detector of a process (:func:`shared_clause_cache`: a server keeps a checker per site).
+    Entries are tuples of strings (and of the rare hits), which the cyclic garbage collector stops
+    tracking: a full cache costs collections nothing.  Shared between threads without a lock: each
+    operation on the ordered dict is atomic, and an entry another thread dropped meanwhile is simply
+    missing."""
 
     def __init__(self, maxsize: int = 4096):
         self.maxsize = maxsize
@@ -418,6 +420,14 @@ class ClauseCache:
         self.hits = 0  # statistics (not exact under threads)
         self.misses = 0
         self.data: OrderedDict = OrderedDict()
+        self._params: dict[CharParams, int] = {}
+
+    def params_key(self, params: CharParams) -> int:
+        """A small number standing for ``params`` in the keys (hashed once per document, not per clause)."""
+        key = self._params.get(params)
+        if key is None:
+            key = self._params.setdefault(params, len(self._params))
+        return key
 
     def clear(self) -> None:
         self.data.clear()
@@ -427,6 +437,18 @@ class ClauseCache:
 
     def __bool__(self) -> bool:  # an empty cache is still a cache
         return True
+
+
+_SHARED_CACHES: dict[int, ClauseCache] = {}
+
+
+def shared_clause_cache(maxsize: int) -> ClauseCache:
+    """The process's clause cache of that size (detectors with other parameters share it: their entries
+    are keyed apart)."""
+    cache = _SHARED_CACHES.get(maxsize)
+    if cache is None:
+        cache = _SHARED_CACHES.setdefault(maxsize, ClauseCache(maxsize))
+    return cache
 
 
 def check_document(text: str, words: list[str], starts: list[int], clause_spans: Iterable[tuple[int, int]],
@@ -517,7 +539,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], clause_star
 
     pmask = b""
     if cache is not None:
-        data, maxsize = cache.data, cache.maxsize
+        data, maxsize, pkey = cache.data, cache.maxsize, cache.params_key(params)
         model = scoring.model()
         if cache.model is not model:  # judged with another hit model: start afresh
             cache.clear()
@@ -574,7 +596,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], clause_star
         if cache is None:
             return _judge_clause(text[s:e], toks, proposals, word_props, params, env) or _NO_HITS
         # what is proposed follows from the clause's text, protected characters and tokens: the key
-        key = (text[s:e], pmask[s:e])
+        key = (pkey, text[s:e], pmask[s:e])
         toks_t = tuple(toks)
         entry = data.get(key)
         if entry is not None and entry[0] == toks_t:
@@ -585,7 +607,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], clause_star
                 pass
             return list(entry[1])
         cache.misses += 1
-        hits = _judge_clause(key[0], toks, proposals, word_props, params, env) or _NO_HITS
+        hits = _judge_clause(key[1], toks, proposals, word_props, params, env) or _NO_HITS
         data[key] = (toks_t, tuple(hits))
         if len(data) > maxsize:
             try:
