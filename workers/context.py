@@ -145,11 +145,19 @@ def _env_factory():
 
 
 def checker(site):
+    from scanner.heap import settle_heap
     from scanner.pipeline import Checker
 
     with _lock:
         cache = _state.setdefault("checkers", {})
         key = _site_key(site)
         if key not in cache:
-            cache[key] = (_checker_factory or _env_factory() or Checker)(site)
+            built = (_checker_factory or _env_factory() or Checker)(site)
+            # A worker is a long-lived checking process, like the API's checker processes: load what the
+            # first document would load, then freeze the heap so full collections skip the rule data.
+            warm_up = getattr(built, "warm_up", None)
+            if warm_up is not None:
+                warm_up()
+                settle_heap()
+            cache[key] = built
         return cache[key]
