@@ -1,52 +1,129 @@
 """Serve a local directory on 127.0.0.1 (an ephemeral port) while it is scanned, so a site exported
 to disk (or ``examples/site``) goes through exactly the crawler a live site does.  Answers carry
-``Last-Modified`` and an ``ETag`` and honour conditional requests."""
+``Last-Modified`` and an ``ETag`` and honour conditional requests (``If-None-Match``, else
+``If-Modified-Since``) with ``304 Not Modified``, like a web server's static files.
+
+It is an asyncio server with the httptools parser (what uvicorn uses) on a thread of its own: the
+standard library's ``http.server`` spent ≈ 0.35 ms of CPU on every request, which made this server —
+not the scanner — the bottleneck of an unchanged re-scan (11,004 conditional requests).  A directory
+answers with its ``index.html`` (``301`` to the slash-terminated URL first); there are no listings.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import os
+import mimetypes
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from typing import ClassVar
+from urllib.parse import unquote
+
+import httptools
+
+_TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+          ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+_REASONS = {200: "OK", 301: "Moved Permanently", 304: "Not Modified", 400: "Bad Request", 404: "Not Found",
+            405: "Method Not Allowed"}
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # the headers and the body go out in two writes: with Nagle's algorithm on, the body waited for
-    # the client's delayed ACK (≈ 40 ms per page on a kept-alive connection)
-    disable_nagle_algorithm = True
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, ".html": "text/html; charset=utf-8",
-                      ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+def _content_type(path: Path) -> str:
+    return _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
-    def log_message(self, *args) -> None:  # quiet
-        pass
 
-    def send_head(self):
-        path = self.translate_path(self.path)
-        if os.path.isfile(path):
-            st = os.stat(path)
-            etag = '"' + hashlib.sha1(f"{st.st_mtime_ns}:{st.st_size}".encode()).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return None
-            self._etag = etag
-        else:
-            self._etag = None
-        return super().send_head()
+def _not_modified(headers: dict[bytes, bytes], etag: str, mtime: float) -> bool:
+    if b"if-none-match" in headers:
+        return headers[b"if-none-match"].decode("latin-1") == etag
+    since = headers.get(b"if-modified-since")
+    if since:
+        try:
+            return int(mtime) <= parsedate_to_datetime(since.decode("latin-1")).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
 
-    def end_headers(self) -> None:
-        if getattr(self, "_etag", None):
-            self.send_header("ETag", self._etag)
-            self._etag = None
-        super().end_headers()
+
+def respond(root: Path, method: str, target: bytes, headers: dict[bytes, bytes]) -> tuple[int, list, bytes]:
+    """Status, headers and body for one request on the directory ``root``."""
+    if method not in ("GET", "HEAD"):
+        return 405, [("Allow", "GET, HEAD")], b""
+    try:
+        raw = unquote(httptools.parse_url(target).path.decode("latin-1"))
+    except httptools.HttpParserInvalidURLError:
+        return 400, [], b""
+    path = (root / raw.lstrip("/")).resolve()
+    if path != root and root not in path.parents:  # ../ out of the served directory
+        return 404, [], b""
+    if path.is_dir():
+        if not raw.endswith("/"):
+            return 301, [("Location", raw + "/")], b""
+        path = next((p for p in (path / "index.html", path / "index.htm") if p.is_file()), None)
+        if path is None:
+            return 404, [], b""
+    try:
+        st = path.stat()
+        if not path.is_file():
+            return 404, [], b""
+    except OSError:
+        return 404, [], b""
+    etag = '"' + hashlib.sha1(f"{st.st_mtime_ns}:{st.st_size}".encode()).hexdigest()[:16] + '"'
+    common = [("ETag", etag), ("Last-Modified", formatdate(st.st_mtime, usegmt=True))]
+    if _not_modified(headers, etag, st.st_mtime):
+        return 304, common, b""
+    body = path.read_bytes() if method == "GET" else b""
+    return 200, [("Content-Type", _content_type(path)), *common, ("_length", str(st.st_size))], body
+
+
+class _Connection(asyncio.Protocol):
+    """One kept-alive client connection: httptools parses, :func:`respond` answers."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.target = b""
+        self.headers: dict[bytes, bytes] = {}
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError:
+            self.transport.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            self.transport.close()
+
+    def on_message_begin(self) -> None:
+        self.target, self.headers = b"", {}
+
+    def on_url(self, url: bytes) -> None:
+        self.target += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.headers[name.lower()] = value
+
+    def on_message_complete(self) -> None:
+        method = self.parser.get_method().decode("latin-1")
+        keep = self.parser.should_keep_alive()
+        status, headers, body = respond(self.root, method, self.target, self.headers)
+        length = next((v for k, v in headers if k == "_length"), None)
+        lines = [f"HTTP/1.1 {status} {_REASONS.get(status, '')}", "Server: cuomin-localserve",
+                 f"Date: {formatdate(usegmt=True)}"]
+        lines += [f"{k}: {v}" for k, v in headers if k != "_length"]
+        lines.append(f"Content-Length: {length if length is not None and status == 200 else len(body)}")
+        if not keep:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.transport.write(head + body)  # one write: no wait on the client's delayed ACK
+        if not keep:
+            self.transport.close()
 
 
 @contextmanager
@@ -55,12 +132,19 @@ def serve_directory(root: str | Path, host: str = "127.0.0.1", port: int = 0) ->
     root = Path(root).resolve()
     if not root.is_dir():
         raise NotADirectoryError(str(root))
-    server = ThreadingHTTPServer((host, port), partial(_Handler, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="cuomin-serve", daemon=True)
+    loop = asyncio.new_event_loop()
+    server = loop.run_until_complete(loop.create_server(lambda: _Connection(root), host, port, reuse_address=True))
+    bound = server.sockets[0].getsockname()[1]
+    thread = threading.Thread(target=loop.run_forever, name="cuomin-serve", daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}/"
+        yield f"http://{host}:{bound}/"
     finally:
-        server.shutdown()
-        server.server_close()
+        async def _close() -> None:
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(_close(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+        loop.close()
