@@ -130,6 +130,7 @@ def set_checker_factory(factory) -> None:
     _checker_factory = factory
     with _lock:
         _state.pop("checkers", None)
+        _state.pop("warmed", None)
 
 
 def _env_factory():
@@ -144,7 +145,9 @@ def _env_factory():
     return getattr(importlib.import_module(module), name)
 
 
-def checker(site):
+def checker(site, *, warm: bool = True):
+    """The site's checker, built once per process.  ``warm`` (for checking documents): on first use it is
+    warmed up and the heap settled; a caller that only reads the ruleset passes ``warm=False``."""
     from scanner.heap import settle_heap
     from scanner.pipeline import Checker
 
@@ -152,12 +155,15 @@ def checker(site):
         cache = _state.setdefault("checkers", {})
         key = _site_key(site)
         if key not in cache:
-            built = (_checker_factory or _env_factory() or Checker)(site)
+            cache[key] = (_checker_factory or _env_factory() or Checker)(site)
+        built = cache[key]
+        warmed = _state.setdefault("warmed", set())
+        if warm and key not in warmed:
             # A worker is a long-lived checking process, like the API's checker processes: load what the
             # first document would load, then freeze the heap so full collections skip the rule data.
+            warmed.add(key)
             warm_up = getattr(built, "warm_up", None)
             if warm_up is not None:
                 warm_up()
                 settle_heap()
-            cache[key] = built
-        return cache[key]
+        return built

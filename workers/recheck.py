@@ -27,7 +27,7 @@ def check_page_now(page_id: int) -> int:
         cfg = site_config(s, site.id)
         url, site_id, unit = page.url, site.id, site.default_unit_id
     findings: list[dict] = []
-    chash, ruleset = None, context.checker(cfg).ruleset
+    chash, ruleset = None, context.checker(cfg, warm=False).ruleset
     got = conditional_fetch(context.client(cfg), url)  # network errors raise: the queue retries
     res = got.result
     gone = res is None or res.status in (404, 410)  # a removed page is a corrected page

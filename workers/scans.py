@@ -24,7 +24,7 @@ def create_scan(site: SiteConfig, base_url: str, *, kind: str = "crawl", max_pag
 
     with context.db().session() as s:
         site_id = register_site(s, site, base_url, schedule)
-        scan = Scan(site_id=site_id, kind=kind, status="seeding", ruleset=context.checker(site).ruleset,
+        scan = Scan(site_id=site_id, kind=kind, status="seeding", ruleset=context.checker(site, warm=False).ruleset,
                     options={"base_url": base_url, "max_pages": max_pages, "max_depth": max_depth,
                              "check_external": check_external, "force": force}, started_at=utcnow())
         s.add(scan)

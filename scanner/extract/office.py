@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -111,10 +110,10 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
         try:
             _, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
+            office_server.kill_group(proc)
             raise LimitExceeded(f"LibreOffice conversion took longer than {timeout:g} s") from None
         except BaseException:
-            _kill(proc)
+            office_server.kill_group(proc)
             raise
         produced = sorted(out.glob(f"*.{target.split(':', 1)[0]}"))
         if not produced:
@@ -125,22 +124,11 @@ def convert(data: bytes, suffix: str, target: str, timeout: float) -> bytes:
         return produced[0].read_bytes()
 
 
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
-
-
 def extract_office(data: bytes, source: str, options: object, suffix: str | None = None) -> Document:
     if is_ole_encrypted(data):
         raise EncryptedFile("office file is password-protected (encrypted package)")
     suffix = suffix or _suffix_for(data, source)
-    if not (data.startswith(OLE_MAGIC) or data.startswith(b"PK") or data.startswith(b"{\\rtf")):
+    if not data.startswith((OLE_MAGIC, b"PK", b"{\\rtf")):
         raise CorruptFile(f"not a {suffix.lstrip('.').upper()} file (unknown signature)")
     timeout = min(float(getattr(options, "max_seconds", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT), 300.0)
     if suffix in SHEET_SUFFIXES:

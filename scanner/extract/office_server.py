@@ -52,6 +52,18 @@ def available() -> bool:
         return False
 
 
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL to the process group ``proc`` leads (started with ``start_new_session``), then reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
 class OfficeServer:
     """One daemon + soffice pair, started on first use, used by one conversion at a time."""
 
@@ -127,14 +139,7 @@ class OfficeServer:
         if self.pid != os.getpid():  # inherited through fork: the parent's server, not ours to end
             return
         if proc is not None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
+            kill_group(proc)
             for stream in (proc.stdin, proc.stdout):
                 try:
                     stream.close()
