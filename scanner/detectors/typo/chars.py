@@ -267,6 +267,18 @@ def _word_proposals(text, spans, pairs, protected, params, base) -> dict[tuple[i
     return out
 
 
+def _merge_single(proposals: dict, i: int, lo: int, found) -> None:
+    """Add the proposals ``found`` for the character at ``i`` (its window starting at ``lo``): the longest
+    word wins, and an unknown window anywhere makes the whole proposal "unknown"."""
+    for da, c, rel, word, f, known in found:
+        key = (i, c)
+        old = proposals.get(key)
+        if old is None or len(word) > len(old[0]):
+            proposals[key] = (word, lo + da, rel, f, known and (old is None or old[4]), False)
+        elif not known and old[4]:
+            proposals[key] = (*old[:4], False, False)
+
+
 def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
                  params: CharParams = CharParams(), base: int = 0, toks: list[Token] | None = None) -> list[CharHit]:
     """Typo hits in ``text`` (one clause); ``protected`` holds offsets (relative to ``base``) to skip;
@@ -289,15 +301,8 @@ def check_clause(text: str, protected: set[int] | frozenset[int] = frozenset(),
         if base + i in protected:
             continue
         lo = max(0, i - 3)
-        found = _single_proposals(text[lo:min(n, i + 4)], i - lo, min_word_freq, max_orig_freq)
-        for da, c, rel, word, f, known in found:
-            key = (i, c)
-            old = proposals.get(key)
-            if old is None or len(word) > len(old[0]):
-                # an unknown window anywhere makes the whole proposal "unknown"
-                proposals[key] = (word, lo + da, rel, f, known and (old is None or old[4]), False)
-            elif not known and old[4]:
-                proposals[key] = (*old[:4], False, False)
+        _merge_single(proposals, i, lo, _single_proposals(text[lo:min(n, i + 4)], i - lo, min_word_freq,
+                                                          max_orig_freq))
     if params.real_words:
         for w, a, b in toks:
             if not 2 <= b - a <= 4 or any(base + k in protected for k in range(a, b)):
@@ -579,16 +584,7 @@ def _document_finder(text: str, words: list[str], starts: list[int], clause_star
             p = singles[j]
             if p in protected:
                 continue
-            i = p - s
-            lo = los[j] - s
-            for da, c, rel, word, f, known in found:
-                key = (i, c)
-                old = proposals.get(key)
-                if old is None or len(word) > len(old[0]):
-                    # an unknown window anywhere makes the whole proposal "unknown"
-                    proposals[key] = (word, lo + da, rel, f, known and (old is None or old[4]), False)
-                elif not known and old[4]:
-                    proposals[key] = (*old[:4], False, False)
+            _merge_single(proposals, p - s, los[j] - s, found)
         if not proposals and not word_props:
             return _NO_HITS
         t0 = bisect_left(starts, s)
