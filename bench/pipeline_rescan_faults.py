@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
-from pipeline_support import drop_pg_schema, pg_schema_url, write_site
+from pipeline_support import drop_pg_schema, pg_schema_url, stop_workers, write_site
 
 CUOMIN = [sys.executable, "-m", "scanner"]
 
@@ -94,11 +94,7 @@ def main() -> None:
                               "wall_s": round(time.perf_counter() - t0, 1), "ok": ok, **st,
                               "load": round(os.getloadavg()[0], 1)}), flush=True)
     finally:
-        os.killpg(workers.pid, signal.SIGTERM)
-        try:
-            workers.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(workers.pid, signal.SIGKILL)
+        stop_workers(workers)
         drop_pg_schema(schema)
         shutil.rmtree(site, ignore_errors=True)
     print(json.dumps({"killed_rescans": len(delays), "passed": passed}))

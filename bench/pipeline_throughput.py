@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from pipeline_support import drop_pg_schema, pg_schema_url, write_site
+from pipeline_support import drop_pg_schema, pg_schema_url, stop_workers, write_site
 
 
 def make_attachments(root: Path, n: int) -> None:
@@ -126,11 +125,7 @@ def run(root: Path, processes: int, detectors: str, env_base: dict, threads: int
                         "load_avg": [round(load0, 1), round(os.getloadavg()[0], 1)], "summary": line})
             print(json.dumps(out[-1], ensure_ascii=False), flush=True)
     finally:
-        os.killpg(workers.pid, signal.SIGTERM)
-        try:
-            workers.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(workers.pid, signal.SIGKILL)
+        stop_workers(workers)
         drop_pg_schema(schema)
     return out
 

@@ -167,3 +167,16 @@ def drop_pg_schema(schema: str) -> None:
 
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as c:
         c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def stop_workers(proc) -> None:
+    """End a ``cuomin worker`` process group started with ``start_new_session``: TERM, then KILL after 60 s."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
