@@ -168,3 +168,37 @@ def test_https_checks_the_certificate_against_the_name(tmp_path):
         assert len({a for a, _, _ in srv.seen}) == 1
         assert not Revalidator(policy, {}, timeout=5.0).not_modified(url, ETAG, None)  # untrusted certificate
         assert len(srv.seen) == 2
+
+
+def test_a_batch_is_asked_at_once_over_a_few_connections():
+    with _server() as (srv, base):
+        _, rev = _pair(base)
+        asks = [(base + f"p{i}.html", ETAG, None) for i in range(20)]
+        asks += [(base + "changed.html", '"old"', None), (base + "none.html", None, None),
+                 ("http://10.0.0.1/x.html", ETAG, None)]  # changed; nothing to ask with; refused by the guard
+        answered = rev.not_modified_many(asks, width=4)
+        assert answered == {base + f"p{i}.html" for i in range(20)}
+        assert sorted(p for _, p, _ in srv.seen) == sorted([f"/p{i}.html" for i in range(20)] + ["/changed.html"])
+        assert 1 < len({a for a, _, _ in srv.seen}) <= 4  # at most `width` connections, several in use
+        assert sum(len(pool) for pool in rev._idle.values()) >= 1  # kept-alive ones go back to the pool
+        assert rev.not_modified_many([(base + "p0.html", ETAG, None), (base + "p1.html", ETAG, None)]) \
+            == {base + "p0.html", base + "p1.html"}  # pooled connections are reused
+    with _server("close") as (srv, base):
+        _, rev = _pair(base)
+        urls = {base + f"p{i}.html" for i in range(7)}
+        assert rev.not_modified_many([(u, ETAG, None) for u in urls], width=3) == urls
+        assert len({a for a, _, _ in srv.seen}) == 7 and not any(rev._idle.values())  # one connection each
+    with _server("cookie") as (srv, base):
+        _, rev = _pair(base)
+        assert rev.not_modified_many([(base + f"p{i}.html", ETAG, None) for i in range(5)]) == set()
+
+
+def test_a_batch_whose_pooled_connections_were_dropped_is_asked_again():
+    with _server() as (srv, base):
+        _, rev = _pair(base)
+        assert rev.not_modified_many([(base + f"p{i}.html", ETAG, None) for i in range(6)], width=3)
+        for pool in rev._idle.values():
+            for _, sock in pool:
+                sock.close()  # as if the server had dropped the idle connections
+        urls = {base + f"q{i}.html" for i in range(6)}
+        assert rev.not_modified_many([(u, ETAG, None) for u in urls], width=3) == urls

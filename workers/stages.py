@@ -270,6 +270,7 @@ def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int |
     done = [pid for pid, p in pages.items() if scan_id and p.done_scan_id == scan_id]
     if done:
         _resend(db, site.id, scan_id, done, lane)
+    asked = _ask_together(pages, [pid for pid in ids if pid in pages and pid not in done], cfg, options, force)
     for pid in ids:
         if pid not in pages or pid in done:
             continue
@@ -278,7 +279,7 @@ def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int |
             _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, ref, force, lane)
             continue
         try:
-            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, ref, force, lane)
+            _fetch_one(db, batch, pages[pid], pid, site, cfg, options, scan_id, ref, force, lane, asked.get(pid))
         except Exception as exc:  # noqa: BLE001 - one bad page must not hold back the batch
             # retried on its own (its own retries, its own dead letter); the others go on
             log.warning("page %s of a batch failed (%s): queued on its own", pid, type(exc).__name__)
@@ -287,23 +288,51 @@ def fetch_page(scan_id: int | None, page_id: int | list[int], referrer_id: int |
     return (out[0] if out else "duplicate") if isinstance(page_id, int) else out
 
 
+def _revalidating(page, cfg, options, force: bool) -> tuple[str | None, str | None]:
+    """The page's validators for a conditional GET: none when forced or when the rules changed."""
+    if force or options.get("force") or page.checked_ruleset not in (None, context.checker(cfg).ruleset):
+        return None, None
+    return page.etag, page.last_modified
+
+
+def _ask_together(pages: dict, ids: list[int], cfg, options, force: bool) -> dict[int, bool]:
+    """For a batch's pages fetched before: page id → whether the server answered its conditional GET
+    with a plain 304, the batch asked at once over a few kept-alive connections (one round trip per
+    few pages instead of one per page).  Pages not asked here (one page, no validators, robots) are
+    not in the answer; the politeness pace applies to every request as in :func:`_fetch_one`."""
+    robots = context.robots(cfg)
+    asks: dict[str, tuple[int, str | None, str | None]] = {}
+    for pid in ids:
+        page = pages[pid]
+        etag, modified = _revalidating(page, cfg, options, force)
+        if (etag or modified) and (options.get("ignore_robots") or robots.allowed(page.url)):
+            asks[page.url] = (pid, etag, modified)
+    if len(asks) < 2:
+        return {}
+    limiter = context.limiter()
+    for url in asks:
+        limiter.wait(urlsplit(url).hostname or "", robots.delay(url))
+    answered = context.revalidator(cfg).not_modified_many([(url, e, m) for url, (_, e, m) in asks.items()])
+    return {pid: url in answered for url, (pid, _, _) in asks.items()}
+
+
 def _fetch_one(db, batch: Batch, page, page_id: int, site, cfg, options, scan_id, referrer_id, force: bool,
-               lane: str) -> None:
-    url, etag, modified = page.url, page.etag, page.last_modified
+               lane: str, asked: bool | None = None) -> None:
+    """``asked``: the page's conditional GET was already sent with its batch (True: answered 304)."""
+    url = page.url
     force = force or bool(options.get("force"))
-    checker = context.checker(cfg)
-    if force or page.checked_ruleset not in (None, checker.ruleset):  # the rules changed: read it again
-        etag = modified = None
+    etag, modified = _revalidating(page, cfg, options, force)
     robots = context.robots(cfg)
     if not options.get("ignore_robots") and not robots.allowed(url):
         batch.add(page_id, "error", {"error": "disallowed by robots.txt"})
         return
-    context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
+    if asked is None:
+        context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
     # a page fetched before is asked "changed?" over the cheap path first; any answer but a plain
     # 304 is fetched by the regular client, exactly as without it
-    fast = context.revalidator(cfg) if etag or modified else None
+    fast = context.revalidator(cfg) if (etag or modified) and asked is None else None
     try:
-        if fast is not None and fast.not_modified(url, etag, modified):
+        if asked or (fast is not None and fast.not_modified(url, etag, modified)):
             got = _NOT_MODIFIED
         else:
             got = conditional_fetch(context.client(cfg), url, etag, modified)

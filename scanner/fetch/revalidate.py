@@ -23,6 +23,7 @@ checked address.
 
 from __future__ import annotations
 
+import selectors
 import socket
 import ssl
 import threading
@@ -40,6 +41,7 @@ IDLE_SECONDS = 20.0  # an idle connection older than this is closed rather than 
 MAX_IDLE = 16  # idle connections kept per address
 PROBE = 64  # requests before a site whose server never answers 304 is left to the regular client
 RETRY_AFTER = 2000  # skipped requests before such a site is tried again
+WIDTH = 6  # connections per address a batch is asked over at once (what a browser opens per host)
 
 
 class _Answer:
@@ -96,36 +98,52 @@ class Revalidator:
             self.hits = self.misses = self.skipped = 0
         return True
 
-    def not_modified(self, url: str, etag: str | None, last_modified: str | None) -> bool:
-        """True when the server answered ``304 Not Modified`` to the conditional GET of ``url``.
-
-        False for any other answer or failure (nothing is raised): the caller then fetches ``url``
-        with the regular client, which reports errors (SSRF refusals included) as it always did."""
-        if not (etag or last_modified) or not self.enabled or (self.cookies is not None and len(self.cookies.jar)):
-            return False
+    def _prepare(self, url: str, etag: str | None, last_modified: str | None):
+        """(connection key, request bytes) for the conditional GET of ``url``; None when it is left to the
+        regular client (no validator, cookies held, the SSRF guard refuses, odd header values)."""
+        if not (etag or last_modified) or (self.cookies is not None and len(self.cookies.jar)):
+            return None
         try:
             u = httpx.URL(url)
             ips = check_url(u, self.policy, self.resolver)
         except Exception:  # noqa: BLE001 - the regular client reports it
-            return False
-        scheme, host = u.scheme, u.host
-        port = u.port or (443 if scheme == "https" else 80)
-        key = (scheme, host, port, ips[0])
-        target = u.raw_path.decode("ascii")
+            return None
         extra = []
         if etag:
             extra.append(("If-None-Match", etag))
         if last_modified:
             extra.append(("If-Modified-Since", last_modified))
         if any("\r" in v or "\n" in v for _, v in extra):
+            return None
+        lines = [f"GET {u.raw_path.decode('ascii')} HTTP/1.1", f"Host: {u.netloc.decode('ascii')}"]
+        lines += [f"{k}: {v}" for k, v in self.headers]
+        lines += [f"{k}: {v}" for k, v in extra]
+        key = (u.scheme, u.host, u.port or (443 if u.scheme == "https" else 80), ips[0])
+        return key, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _count(self, plain_304: bool) -> bool:
+        if plain_304:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return plain_304
+
+    def not_modified(self, url: str, etag: str | None, last_modified: str | None) -> bool:
+        """True when the server answered ``304 Not Modified`` to the conditional GET of ``url``.
+
+        False for any other answer or failure (nothing is raised): the caller then fetches ``url``
+        with the regular client, which reports errors (SSRF refusals included) as it always did."""
+        prepared = self._prepare(url, etag, last_modified) if self.enabled else None
+        if prepared is None:
             return False
+        key, request = prepared
         for _ in range(2):  # a kept-alive connection the server has closed meanwhile: once more on a new one
             try:
                 conn, reused = self._take(key)
             except Exception:  # noqa: BLE001 - cannot connect: the regular client reports it
                 return False
             try:
-                plain_304, keep = self._ask(conn, u.netloc.decode("ascii"), target, extra)
+                plain_304, keep = self._ask(conn, request)
             except Exception:  # noqa: BLE001
                 conn.close()
                 if reused:
@@ -135,19 +153,94 @@ class Revalidator:
                 self._give(key, conn)
             else:
                 conn.close()
-            if plain_304:
-                self.hits += 1
-                return True
-            self.misses += 1
-            return False
+            return self._count(plain_304)
         return False
 
-    def _ask(self, sock: socket.socket, netloc: str, target: str, extra: list[tuple[str, str]]) -> tuple[bool, bool]:
+    def not_modified_many(self, asks: list[tuple[str, str | None, str | None]], width: int = WIDTH) -> set[str]:
+        """The URLs of ``asks`` ((url, etag, last_modified) each) whose server answered a plain 304, asked
+        over up to ``width`` connections per address at once (a page batch costs about one round trip
+        per ``width`` pages instead of one per page).  A URL not in the answer — any other answer, a
+        network error, a timeout — is for the regular client, as with :meth:`not_modified`."""
+        groups: dict[tuple, list[tuple[str, bytes]]] = {}
+        for url, etag, last_modified in asks:
+            prepared = self._prepare(url, etag, last_modified) if self.enabled else None
+            if prepared is not None:
+                groups.setdefault(prepared[0], []).append((url, prepared[1]))
+        answered: set[str] = set()
+        for key, requests in groups.items():
+            answered |= self._ask_many(key, requests, width)
+        return answered
+
+    def _ask_many(self, key: tuple, requests: list[tuple[str, bytes]], width: int) -> set[str]:
+        pending = list(reversed(requests))
+        answered: set[str] = set()
+        retried: set[str] = set()
+        with selectors.DefaultSelector() as sel:
+
+            def start(conn: socket.socket | None = None, reused: bool = False) -> None:
+                """Send the next pending request (on ``conn``, else on a pooled or new connection)."""
+                while pending:
+                    url, request = pending.pop()
+                    for _ in range(MAX_IDLE + 1):  # pooled connections the server has dropped: try the next
+                        try:
+                            if conn is None:
+                                conn, reused = self._take(key)
+                            conn.sendall(request)
+                        except Exception:  # noqa: BLE001
+                            if conn is not None:
+                                conn.close()
+                            conn, was_reused = None, reused
+                            if was_reused:
+                                continue
+                            break  # a new connection failed: this one goes to the regular client
+                        sel.register(conn, selectors.EVENT_READ, (url, request, _Answer(), reused))
+                        return
+
+            for _ in range(min(width, len(pending))):
+                start()
+            while sel.get_map():
+                events = sel.select(self.timeout)
+                if not events:  # the server stopped answering: the rest go to the regular client
+                    for sk in list(sel.get_map().values()):
+                        sel.unregister(sk.fileobj)
+                        sk.fileobj.close()
+                    break
+                for sk, _ in events:
+                    conn, (url, request, answer, reused) = sk.fileobj, sk.data
+                    try:
+                        data = conn.recv(65536)
+                        if not data:
+                            raise ConnectionError("connection closed by the server")
+                        answer.parser.feed_data(data)
+                    except Exception:  # noqa: BLE001
+                        sel.unregister(conn)
+                        conn.close()
+                        if reused and not answer.messages and url not in retried:
+                            retried.add(url)  # a kept-alive connection closed meanwhile: once more
+                            pending.append((url, request))
+                        start()
+                        continue
+                    if answer.headers_done and (answer.status != 304 or answer.cookie):
+                        sel.unregister(conn)  # not a plain 304: the regular client asks again
+                        conn.close()
+                        self._count(False)
+                        start()
+                    elif answer.complete:
+                        sel.unregister(conn)
+                        if self._count(True):
+                            answered.add(url)
+                        if answer.keep and answer.messages == 1:
+                            start(conn, True)
+                            if conn.fileno() != -1 and not sel.get_map().get(conn):
+                                self._give(key, conn)
+                        else:
+                            conn.close()
+                            start()
+        return answered
+
+    def _ask(self, sock: socket.socket, request: bytes) -> tuple[bool, bool]:
         """Send the GET, read the status line and headers: (a plain 304, connection reusable)."""
-        lines = [f"GET {target} HTTP/1.1", f"Host: {netloc}"]
-        lines += [f"{k}: {v}" for k, v in self.headers]
-        lines += [f"{k}: {v}" for k, v in extra]
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        sock.sendall(request)
         answer = _Answer()
         while not answer.complete:
             data = sock.recv(65536)
