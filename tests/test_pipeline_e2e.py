@@ -160,3 +160,26 @@ def test_incremental_rescan_rechecks_a_changed_page_and_reports_a_removed_attach
                                                            FindingRow.rule == "broken-link")).scalars()
             referrer = s.get(Page, broken.page_id)
             assert referrer.url.endswith("hdjl/00002.html") and broken.location["href"].endswith("files/00002.txt")
+
+
+def test_the_local_server_answers_like_a_static_web_server_and_stays_in_its_directory(tmp_path):
+    import httpx
+
+    root = tmp_path / "site"
+    (root / "col").mkdir(parents=True)
+    (root / "col" / "index.html").write_text("<p>栏目</p>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    with serve_directory(root) as base, httpx.Client() as c:
+        first = c.get(base + "col/")
+        assert first.status_code == 200 and first.text == "<p>栏目</p>"
+        assert first.headers["content-type"] == "text/html; charset=utf-8"
+        assert c.get(base + "col", follow_redirects=False).headers["location"] == "/col/"
+        again = c.get(base + "col/", headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        since = c.get(base + "col/", headers={"If-Modified-Since": first.headers["last-modified"]})
+        assert since.status_code == 304
+        assert c.head(base + "col/").headers["content-length"] == str(len("<p>栏目</p>".encode()))
+        for escape in ("%2e%2e/secret.txt", "col/%2e%2e/%2e%2e/secret.txt", "..%2fsecret.txt"):
+            answer = c.get(base + escape)
+            assert answer.status_code == 404 and b"outside" not in answer.content
+        assert c.post(base + "col/").status_code == 405

@@ -12,9 +12,13 @@ answers with its ``index.html`` (``301`` to the slash-terminated URL first); the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import mimetypes
+import os
+import posixpath
 import socket
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,18 +58,22 @@ def respond(root: Path, method: str, target: bytes, headers: dict[bytes, bytes])
         raw = unquote(httptools.parse_url(target).path.decode("latin-1"))
     except httptools.HttpParserInvalidURLError:
         return 400, [], b""
-    path = (root / raw.lstrip("/")).resolve()
-    if path != root and root not in path.parents:  # ../ out of the served directory
-        return 404, [], b""
-    if path.is_dir():
-        if not raw.endswith("/"):
-            return 301, [("Location", raw + "/")], b""
-        path = next((p for p in (path / "index.html", path / "index.htm") if p.is_file()), None)
-        if path is None:
-            return 404, [], b""
+    # normpath of an absolute path drops every "..": the path cannot leave ``root`` (as http.server)
+    path = os.path.join(str(root), posixpath.normpath("/" + raw).lstrip("/"))
     try:
-        st = path.stat()
-        if not path.is_file():
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            if not raw.endswith("/"):
+                return 301, [("Location", raw + "/")], b""
+            for index in ("index.html", "index.htm"):
+                with contextlib.suppress(OSError):
+                    st = os.stat(os.path.join(path, index))
+                    if stat.S_ISREG(st.st_mode):
+                        path = os.path.join(path, index)
+                        break
+            else:
+                return 404, [], b""
+        if not stat.S_ISREG(st.st_mode):
             return 404, [], b""
     except OSError:
         return 404, [], b""
@@ -73,8 +81,8 @@ def respond(root: Path, method: str, target: bytes, headers: dict[bytes, bytes])
     common = [("ETag", etag), ("Last-Modified", formatdate(st.st_mtime, usegmt=True))]
     if _not_modified(headers, etag, st.st_mtime):
         return 304, common, b""
-    body = path.read_bytes() if method == "GET" else b""
-    return 200, [("Content-Type", _content_type(path)), *common, ("_length", str(st.st_size))], body
+    body = Path(path).read_bytes() if method == "GET" else b""
+    return 200, [("Content-Type", _content_type(Path(path))), *common, ("_length", str(st.st_size))], body
 
 
 class _Connection(asyncio.Protocol):
