@@ -318,15 +318,16 @@ def _ask_together(pages: dict, ids: list[int], cfg, options, force: bool) -> dic
 
 def _fetch_one(db, batch: Batch, page, page_id: int, site, cfg, options, scan_id, referrer_id, force: bool,
                lane: str, asked: bool | None = None) -> None:
-    """``asked``: the page's conditional GET was already sent with its batch (True: answered 304)."""
+    """``asked``: the page's conditional GET was already sent with its batch by :func:`_ask_together`
+    (robots allowed it and the pace was kept there; True: answered 304)."""
     url = page.url
     force = force or bool(options.get("force"))
     etag, modified = _revalidating(page, cfg, options, force)
-    robots = context.robots(cfg)
-    if not options.get("ignore_robots") and not robots.allowed(url):
-        batch.add(page_id, "error", {"error": "disallowed by robots.txt"})
-        return
     if asked is None:
+        robots = context.robots(cfg)
+        if not options.get("ignore_robots") and not robots.allowed(url):
+            batch.add(page_id, "error", {"error": "disallowed by robots.txt"})
+            return
         context.limiter().wait(urlsplit(url).hostname or "", robots.delay(url))
     # a page fetched before is asked "changed?" over the cheap path first; any answer but a plain
     # 304 is fetched by the regular client, exactly as without it

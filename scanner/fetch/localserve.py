@@ -82,7 +82,8 @@ def respond(root: Path, method: str, target: bytes, headers: dict[bytes, bytes])
     if _not_modified(headers, etag, st.st_mtime):
         return 304, common, b""
     body = Path(path).read_bytes() if method == "GET" else b""
-    return 200, [("Content-Type", _content_type(Path(path))), *common, ("_length", str(st.st_size))], body
+    # the file's length also for HEAD (no body); every other answer's length is its body's
+    return 200, [("Content-Type", _content_type(Path(path))), *common, ("Content-Length", str(st.st_size))], body
 
 
 class _Connection(asyncio.Protocol):
@@ -121,11 +122,11 @@ class _Connection(asyncio.Protocol):
         method = self.parser.get_method().decode("latin-1")
         keep = self.parser.should_keep_alive()
         status, headers, body = respond(self.root, method, self.target, self.headers)
-        length = next((v for k, v in headers if k == "_length"), None)
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, '')}", "Server: cuomin-localserve",
                  f"Date: {formatdate(usegmt=True)}"]
-        lines += [f"{k}: {v}" for k, v in headers if k != "_length"]
-        lines.append(f"Content-Length: {length if length is not None and status == 200 else len(body)}")
+        lines += [f"{k}: {v}" for k, v in headers]
+        if status != 200:
+            lines.append(f"Content-Length: {len(body)}")
         if not keep:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
