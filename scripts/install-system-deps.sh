@@ -8,6 +8,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# the HTTPS test of the re-scan path makes its certificate with openssl
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # libime installs zh_CN.lm under /usr/lib/<multiarch>/libime/ (the typo detector looks there too)
 [ -n "$(ls /usr/lib/*/libime/zh_CN.lm /usr/share/libime/zh_CN.lm 2>/dev/null)" ] || need+=(libime-data-language-model)
 # the kenlm Python package (typo LM scoring) builds from source: a C++ compiler and zlib headers

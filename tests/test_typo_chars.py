@@ -1,6 +1,7 @@
 """Layer 2: wrong characters by sound or shape, confirmed by the word language model."""
 
 import pytest
+from typo_support import char_findings
 
 from scanner.detectors.typo import TypoDetector
 from scanner.detectors.typo.chars import check_clause
@@ -11,11 +12,6 @@ from scanner.pipeline import Checker
 @pytest.fixture(scope="module")
 def checker():
     return Checker(detectors=["typo"])
-
-
-def char_findings(checker, text):
-    return [(f.rule, f.keyword, f.suggestion) for f in checker.check_text(text).findings
-            if f.rule.startswith(("typo.char", "typo.word"))]
 
 
 def test_the_debian_language_model_is_used():

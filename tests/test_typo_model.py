@@ -4,6 +4,7 @@ logistic hit model that decides, real-word candidates (an option), and the docum
 import json
 
 import pytest
+from typo_support import char_findings
 
 from scanner.detectors.typo import TypoDetector, score
 from scanner.detectors.typo.chars import CharParams, candidates, check_clause
@@ -15,11 +16,6 @@ from scanner.site import SiteConfig
 @pytest.fixture(scope="module")
 def checker():
     return Checker(detectors=["typo"])
-
-
-def char_findings(checker, text):
-    return [(f.rule, f.keyword, f.suggestion) for f in checker.check_text(text).findings
-            if f.rule.startswith(("typo.char", "typo.word"))]
 
 
 def detect(det, text):
