@@ -20,7 +20,7 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import delete, func, select
 
 from scanner.errors import CuominError
 from scanner.fetch.client import FetchError
@@ -35,6 +35,7 @@ from scanner.fetch.crawler import (
     normalize_url,
 )
 from scanner.fetch.links import LinkStatus, broken_link_finding, dark_link_findings, looks_soft_404
+from scanner.store.lists import in_list
 from scanner.store.models import Blob, DocumentFile, Page, Scan, Site, utcnow
 from scanner.store.recording import (
     count_pages,
@@ -47,7 +48,7 @@ from scanner.store.recording import (
 from scanner.store.sites import site_config
 from scanner.store.upsert import insert_ignore, upsert
 from workers import context
-from workers.crawling import BATCH, claim_many, known_claims, pending_claims, send
+from workers.crawling import chunks, claim_many, known_claims, pending_claims, send
 
 log = logging.getLogger("cuomin.workers")
 
@@ -87,14 +88,18 @@ def _reader(db):
 
 # built once: a statement object executed again is found in the compiled cache as it is (one built per
 # call costs its construction and the adaptation of the cached result columns, ≈ 1 ms per message)
-_LOAD_MANY = select(PAGES.c.id, *(PAGES.c[c.key] for c in _PAGE_COLS)).where(
-    PAGES.c.id.in_(bindparam("ids", expanding=True)))
+_LOAD_MANY: dict[str, Any] = {}  # by dialect
 
 
 def _load_many(db, page_ids: list[int]) -> dict[int, Any]:
     """The page rows (the columns a stage reads) of ``page_ids`` that exist, by id: one SELECT."""
+    dialect = db.engine.dialect.name
+    stmt = _LOAD_MANY.get(dialect)
+    if stmt is None:
+        stmt = _LOAD_MANY[dialect] = select(PAGES.c.id, *(PAGES.c[c.key] for c in _PAGE_COLS)).where(
+            in_list(PAGES.c.id, "ids", dialect))
     with _reader(db).connect() as c:
-        return {r.id: r for r in c.execute(_LOAD_MANY, {"ids": list(page_ids)})}
+        return {r.id: r for r in c.execute(stmt, {"ids": list(page_ids)})}
 
 
 def _load(db, scan_id: int | None, page_id: int):
@@ -237,12 +242,12 @@ class Batch:
                 claimed = claim_many(s, site.id, scan_id, asks, self.max_pages)
             if scan_id:
                 count_pages(s, scan_id, sum(len(v) for v in claimed.values()), **counts)
-        # committed: the claims, the findings and the pages' counts for the scan, together.  Up to BATCH
-        # claimed pages a message, whichever page of this batch claimed them (the attachments of twenty
-        # pages are one message, not twenty); a message mixing several claimers lists each page's referrer
+        # committed: the claims, the findings and the pages' counts for the scan, together.  The claimed
+        # pages go out in messages (crawling.chunks), whichever page of this batch claimed them (the
+        # attachments of twenty pages are one message, not twenty); a message mixing several claimers
+        # lists each page's referrer
         pairs = [(found_on, pid) for found_on, ids in claimed.items() for pid in ids]
-        for i in range(0, len(pairs), BATCH):
-            chunk = pairs[i:i + BATCH]
+        for chunk in chunks(pairs):
             if len({f for f, _ in chunk}) == 1:
                 send("fetch", self.lane, scan_id, [p for _, p in chunk], chunk[0][0])
             else:

@@ -140,12 +140,15 @@ def mark_done_many(session, scan_id: int, page_ids: list[int], values: dict[str,
     the same statement (the status and fetch time of pages answered 304).  The rows stay locked until
     the caller commits, so a concurrent redelivery of the same pages waits and then finds them
     finished.  The caller counts them with :func:`count_pages` in the same transaction."""
+    from scanner.store.lists import dialect_of, in_list
+
     values = values or {}
     cols = tuple(sorted(values))
-    stmt = _MARK_DONE.get(cols)
+    key = (dialect_of(session), cols)
+    stmt = _MARK_DONE.get(key)
     if stmt is None:  # one statement object per set of columns, reused (found in the compiled cache as is)
         pages = Page.__table__
-        stmt = _MARK_DONE[cols] = update(pages).where(pages.c.id.in_(bindparam("ids", expanding=True))).where(
+        stmt = _MARK_DONE[key] = update(pages).where(in_list(pages.c.id, "ids", key[0])).where(
             (pages.c.done_scan_id.is_(None)) | (pages.c.done_scan_id != bindparam("scan_id"))).values(
                 {pages.c.done_scan_id: bindparam("scan_id"),
                  **{pages.c[c]: bindparam(f"v_{c}", type_=pages.c[c].type) for c in cols}}).returning(pages.c.id)
@@ -153,7 +156,7 @@ def mark_done_many(session, scan_id: int, page_ids: list[int], values: dict[str,
                                       **{f"v_{c}": values[c] for c in cols}}).scalars())
 
 
-_MARK_DONE: dict[tuple[str, ...], Any] = {}
+_MARK_DONE: dict[tuple[str, tuple[str, ...]], Any] = {}
 _COUNT: dict[tuple[str, ...], Any] = {}
 
 
