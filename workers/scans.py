@@ -66,8 +66,10 @@ def progress(scan_id: int) -> dict[str, Any]:
                 "finished": scan.status != "seeding" and done >= scan.pages_seen}
 
 
-def wait(scan_id: int, timeout: float = 3600.0, poll: float = 0.2, on_progress=None) -> dict[str, Any]:
-    """Block until every claimed page of the scan has finished (or ``timeout``); marks the scan done."""
+def wait(scan_id: int, timeout: float = 3600.0, poll: float = 0.05, on_progress=None) -> dict[str, Any]:
+    """Block until every claimed page of the scan has finished (or ``timeout``); marks the scan done.
+    ``poll``: one primary-key read of the scan row (≈ 0.2–0.5 ms of CPU) each time; the scan's end is
+    noticed, and its duration recorded, within that."""
     from sqlalchemy.exc import DBAPIError
 
     deadline = time.monotonic() + timeout
