@@ -117,3 +117,33 @@ def test_without_permission_the_loopback_server_is_refused(server):
     with guarded_client(Policy.from_sites([SiteConfig(id="l", base_url="http://localhost/")])) as client:
         with pytest.raises(SSRFError, match="loopback"):  # real DNS answer for localhost
             client.get(f"http://localhost:{server}/page")
+
+
+def test_system_resolver_answers_are_kept_for_a_while_and_checked_on_every_use(monkeypatch):
+    """A scan asks one host thousands of times: its DNS answers are reused for DNS_TTL seconds; a host
+    that later rebinds to a private address is refused once the kept answers expire."""
+    import socket
+
+    from scanner.fetch import guard
+
+    answers = {"www.qinghe.gov.cn": PUBLIC}
+    lookups = []
+
+    def getaddrinfo(host, port, type=0):
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
+
+    clock = [1000.0]
+    monkeypatch.setattr(guard.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(guard.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(guard, "_answers", {})
+    for i in range(50):
+        assert check_url(f"https://www.qinghe.gov.cn/xxgk/{i}.html", POLICY) == [PUBLIC]
+    assert lookups == ["www.qinghe.gov.cn"]
+    answers["www.qinghe.gov.cn"] = "10.0.0.7"  # rebinds: still the kept public answer within the TTL
+    clock[0] += guard.DNS_TTL - 1
+    assert check_url("https://www.qinghe.gov.cn/", POLICY) == [PUBLIC]
+    clock[0] += 2
+    with pytest.raises(SSRFError, match="private"):
+        check_url("https://www.qinghe.gov.cn/", POLICY)
+    assert lookups == ["www.qinghe.gov.cn"] * 2

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -96,12 +97,28 @@ def _host_of(url: str) -> str:
     return (urlsplit(str(url)).hostname or "").lower().rstrip(".")
 
 
+DNS_TTL = 30.0  # seconds a resolved host's answers are reused (browsers keep theirs for a minute)
+_answers: dict[tuple[str, int], tuple[float, list[str]]] = {}
+
+
 def _system_resolver(host: str, port: int) -> list[str]:
+    """The host's addresses from the system resolver, kept for ``DNS_TTL`` seconds per process: a scan
+    asks the same host thousands of times, and glibc caches nothing, so each request would otherwise
+    wait for a DNS round trip.  The addresses are checked on every use all the same, and the
+    connection goes to a checked one.  Failures are not kept."""
+    now = time.monotonic()
+    hit = _answers.get((host, port))
+    if hit is not None and hit[0] > now:
+        return hit[1]
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise SSRFError(f"cannot resolve host {host!r}: {exc}") from None
-    return [info[4][0] for info in infos]
+    answers = [info[4][0] for info in infos]
+    if len(_answers) > 1024:
+        _answers.clear()
+    _answers[(host, port)] = (now + DNS_TTL, answers)
+    return answers
 
 
 def _embedded_v4(ip: IPAddress) -> ipaddress.IPv4Address | None:
