@@ -77,7 +77,7 @@ class SiteConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> "SiteConfig":
-        import yaml
+        from scanner.yamlfile import safe_load
 
         with open(path, encoding="utf-8") as fh:
-            return cls.from_dict(yaml.safe_load(fh) or {})
+            return cls.from_dict(safe_load(fh) or {})

@@ -13,9 +13,9 @@ FILES = (DATA_DIR / "context.yaml", DATA_DIR / "headers.yaml", DATA_DIR / "healt
 
 
 def _yaml(path: Path) -> dict:
-    import yaml
+    from scanner.yamlfile import safe_load
 
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from scanner.findings import Severity
+from scanner.yamlfile import safe_load
 
 PATH = Path(__file__).resolve().parents[3] / "dictionaries" / "typo" / "confusables.yaml"
 
@@ -30,7 +29,7 @@ class Rule:
 
 
 def load(path: Path | None = None) -> list[Rule]:
-    data = yaml.safe_load((path or PATH).read_text(encoding="utf-8")) or {}
+    data = safe_load((path or PATH).read_text(encoding="utf-8")) or {}
     rules = []
     for r in data.get("rules", []):
         if r.get("disabled"):
